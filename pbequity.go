@@ -275,3 +275,16 @@ type Aggregates struct {
 	// Population is the census by area, gender and age band.
 	Population []Cell `json:"population"`
 }
+
+// CycleSummary is a cycle with the headline counts the archive lists.
+type CycleSummary struct {
+	Cycle
+	Participants int64 `json:"participants"`
+	Women        int64 `json:"women"`
+	Men          int64 `json:"men"`
+	Voters       int64 `json:"voters"`
+	Projects     int64 `json:"projects"`
+	Funded       int64 `json:"funded"`
+	// Allocated is the total amount of funded projects.
+	Allocated int64 `json:"allocated"`
+}
