@@ -243,3 +243,35 @@ func jsonMap(m map[string]string) any {
 	b, _ := json.Marshal(m)
 	return string(b)
 }
+
+// cycleTables are the per-cycle tables, children first.
+var cycleTables = []string{"votes", "participation", "participants", "budget_lines", "projects", "categories", "population", "areas", "datasets", "cycles"}
+
+// DeleteCycle removes a cycle and every row that belongs to it.
+func (w *Writer) DeleteCycle(id string) error {
+	for _, t := range cycleTables {
+		if err := w.Exec("DELETE FROM "+t+" WHERE cycle_id = ?", id); err != nil {
+			return fmt.Errorf("delete cycle %s from %s: %w", id, t, err)
+		}
+	}
+	return nil
+}
+
+// Dataset is the provenance record of one upload.
+type Dataset struct {
+	ID        string
+	CycleID   string
+	Kind      string
+	FileName  string
+	SHA256    string
+	Rows      int64
+	Role      string
+	Anonymous bool
+}
+
+// Dataset records (or replaces) the provenance of an upload.
+func (w *Writer) Dataset(d Dataset) error {
+	return w.Exec(`INSERT OR REPLACE INTO datasets (dataset_id, cycle_id, kind, file_name, sha256, rows, uploader_role, anonymous)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, nullString(d.CycleID), d.Kind, nullString(d.FileName), nullString(d.SHA256),
+		d.Rows, nullString(d.Role), d.Anonymous)
+}
