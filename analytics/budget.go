@@ -151,7 +151,7 @@ var markerNames = map[pbequity.Marker]Text{
 	pbequity.NotScreened: {Fa: "بررسی‌نشده", En: "not screened"},
 }
 
-func (c *computer) execution() Execution {
+func (c *computer) execution(cats []AllocationRow) Execution {
 	fp := c.funded()
 	var e Execution
 	var approved, spent int64
@@ -193,8 +193,7 @@ func (c *computer) execution() Execution {
 		r.Rate = rate(r.Spent, r.Approved, r.Projects)
 		e.ByMarker = append(e.ByMarker, r)
 	}
-	al := c.allocation()
-	for _, cr := range al.Categories {
+	for _, cr := range cats {
 		r := ExecutionRow{Key: cr.ID, NameFa: cr.NameFa, NameEn: cr.NameEn}
 		for _, p := range fp {
 			if p.Category == cr.ID {

@@ -46,7 +46,7 @@ func Compute(a pbequity.Aggregates, opt Options) (*Indicators, error) {
 	ind.Distribution = c.distribution()
 	ind.Markers = c.markers()
 	ind.Benefit = c.benefit()
-	ind.Execution = c.execution()
+	ind.Execution = c.execution(ind.Allocation.Categories)
 	ind.Notes = c.notes(ind)
 	return ind, nil
 }

@@ -165,7 +165,7 @@ func (d dist) gini() float64 {
 // clamp01 clamps rounding noise of an index that lies in [0, 1].
 func clamp01(x float64) float64 {
 	switch {
-	case x < 0 && x > -1e-12:
+	case math.Abs(x) < 1e-12:
 		return 0
 	case x > 1 && x < 1+1e-12:
 		return 1
