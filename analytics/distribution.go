@@ -17,6 +17,7 @@ func (c *computer) distribution() Distribution {
 		pop := ad.pop[u]
 		if pop <= 0 {
 			out.Excluded++
+			out.ExcludedAmount += ad.amount[u]
 			continue
 		}
 		a := float64(ad.amount[u])
@@ -69,6 +70,10 @@ func (c *computer) distribution() Distribution {
 		}
 	})
 	if ci, err := Bootstrap(Gini, y, w, c.opt.BootstrapB, IntervalLevel, c.opt.Seed); err == nil {
+		ci.Note = Text{
+			Fa: "مناطق سرشماری‌اند نه نمونه: این بازه حساسیت به ترکیب مناطق را نشان می‌دهد نه خطای نمونه‌گیری؛ با " + FaDigits(strconv.Itoa(len(y))) + " منطقه پهن است.",
+			En: "Areas are a census, not a sample: this interval shows sensitivity to which areas are included, not sampling error; with " + strconv.Itoa(len(y)) + " areas it is wide.",
+		}
 		out.GiniCI = &ci
 	}
 	out.TheilT = headline(value(d.theilT(), n), pop, func(v float64) Text {

@@ -40,6 +40,19 @@ const (
 // "0-17" (ChildBand) — residents under 18 mostly cannot vote in a
 // participatory budget. Per-capita allocations and benefits use the whole
 // population of all ages, since projects serve every resident.
+//
+// Suppression (INDICATORS.md §6, threshold Options.K): every count of people
+// (census cells, participants at a stage, voters, proposers) in [1, K) is
+// suppressed, and so is every share or ratio whose numerator or denominator
+// is such a count. When a published total would let a reader recover a
+// single suppressed cell of a gender row, a second cell is suppressed (the
+// smaller of O and U, so that F and M survive), or the total when O and U
+// are not available. Zero is shown. Summary indices over many cells (Rose,
+// Gallagher) are published when the people they rest on number at least K,
+// since they do not reveal a cell. Money, project counts and area-level
+// inequality indices are administrative data about budgets, not people,
+// and are not suppressed, except per-capita figures of an area whose
+// population is itself below K.
 type Indicators struct {
 	CycleID  string `json:"cycle_id"`
 	Currency string `json:"currency"`
@@ -234,6 +247,8 @@ type Distribution struct {
 	Areas    int `json:"areas"`
 	Zero     int `json:"zero"`
 	Excluded int `json:"excluded"`
+	// ExcludedAmount is the money of the excluded areas.
+	ExcludedAmount int64 `json:"excluded_amount"`
 	// Lorenz is the Lorenz curve, from (0,0) to (1,1); empty when the
 	// distribution is undefined.
 	Lorenz []Point   `json:"lorenz"`

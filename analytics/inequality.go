@@ -471,6 +471,9 @@ type Interval struct {
 	B     int    `json:"b"`
 	Valid int    `json:"valid"`
 	Seed  uint64 `json:"seed"`
+	// Note says how to read the interval; Compute sets it, Bootstrap
+	// leaves it empty.
+	Note Text `json:"note,omitzero"`
 }
 
 // Bootstrap returns the percentile bootstrap interval of index over units

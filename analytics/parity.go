@@ -37,7 +37,6 @@ const (
 	ReasonNoSpending   = "no spending recorded"
 	ReasonNoOutcome    = "no proposals with a recorded outcome"
 	ReasonNoProposals  = "no proposals"
-	ReasonNoFunded     = "no proposals of this group were funded"
 )
 
 var reasonsFa = map[string]string{
@@ -58,7 +57,6 @@ var reasonsFa = map[string]string{
 	ReasonNoSpending:   "هزینه‌کردی ثبت نشده است",
 	ReasonNoOutcome:    "پیشنهادی با نتیجه ثبت‌شده نیست",
 	ReasonNoProposals:  "پیشنهادی نیست",
-	ReasonNoFunded:     "هیچ پیشنهادی از این گروه تأمین نشده است",
 }
 
 // ReasonFa returns the Persian text of one of the Reason constants, or

@@ -111,7 +111,7 @@ func TestRatios(t *testing.T) {
 func TestReasonFa(t *testing.T) {
 	for _, r := range []string{ReasonSuppressed, ReasonSecondary, ReasonNoCounts, ReasonNoPopulation, ReasonNoMen,
 		ReasonNoWomen, ReasonNegative, ReasonNoData, ReasonNothing, ReasonZeroAreas, ReasonBottomZero, ReasonOneArea,
-		ReasonNoNeed, ReasonNoShare, ReasonNoSpending, ReasonNoOutcome, ReasonNoProposals, ReasonNoFunded} {
+		ReasonNoNeed, ReasonNoShare, ReasonNoSpending, ReasonNoOutcome, ReasonNoProposals} {
 		if got := ReasonFa(r); got == r || got == "" {
 			t.Errorf("ReasonFa(%q) = %q, want a Persian text", r, got)
 		}
