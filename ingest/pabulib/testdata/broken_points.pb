@@ -1,0 +1,14 @@
+META
+key;value
+budget;1000
+vote_type;cumulative
+max_sum_points;3
+PROJECTS
+project_id;cost
+p1;10
+p2;abc
+VOTES
+voter_id;vote;points
+1;p1,p2;2
+2;p1;x
+3;;

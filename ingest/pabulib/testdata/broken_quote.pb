@@ -1,0 +1,11 @@
+META
+key;value
+budget;100
+vote_type;approval
+PROJECTS
+project_id;cost;name
+1;10;"unterminated
+2;20;x
+VOTES
+voter_id;vote
+1;1,2
