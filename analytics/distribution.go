@@ -55,12 +55,13 @@ func (c *computer) distribution() Distribution {
 	}
 	s := d.sorted()
 	out.Lorenz = s.lorenz()
-	unit := Text{Fa: "مناطق", En: "areas"}
+	// Fa is singular: Persian counts with a singular noun (۲۲ منطقه).
+	unit := Text{Fa: "ناحیه", En: "areas"}
 	switch ad.tree.level {
 	case pbequity.LevelDistrict:
-		unit = Text{Fa: "مناطق شهری", En: "districts"}
+		unit = Text{Fa: "منطقه", En: "districts"}
 	case pbequity.LevelNeighbourhood:
-		unit = Text{Fa: "محله‌ها", En: "neighbourhoods"}
+		unit = Text{Fa: "محله", En: "neighbourhoods"}
 	}
 	pop := int64(d.W)
 	out.Gini = headline(value(s.gini(), n), pop, func(v float64) Text {
