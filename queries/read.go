@@ -185,3 +185,13 @@ func (d *DB) Projects(ctx context.Context, cycleID string) ([]pbequity.Project, 
 	}
 	return out, rows.Err()
 }
+
+// QueryInt runs a read statement returning one integer, for checks and the
+// command line.
+func (d *DB) QueryInt(ctx context.Context, query string, args ...any) (int64, error) {
+	var n sql.NullInt64
+	if err := d.db.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("query: %w", translate(err))
+	}
+	return n.Int64, nil
+}

@@ -1,0 +1,45 @@
+// Draws every chart of a pbequity page from the JSON options placed in
+// <script type="application/json" class="chart-option" data-chart="ID">
+// elements, with Persian digits and the Vazirmatn font on Persian pages.
+(function () {
+  "use strict";
+  var fa = document.documentElement.lang === "fa";
+  var nf = new Intl.NumberFormat(fa ? "fa-IR" : "en-US", { maximumFractionDigits: 2 });
+  function fmt(v) {
+    return typeof v === "number" ? nf.format(v) : v;
+  }
+  function axes(a) {
+    return a ? [].concat(a) : [];
+  }
+  function draw() {
+    var els = document.querySelectorAll("script.chart-option");
+    for (var i = 0; i < els.length; i++) {
+      var el = els[i];
+      var div = document.getElementById(el.getAttribute("data-chart"));
+      if (!div || typeof echarts === "undefined") {
+        continue;
+      }
+      var opt = JSON.parse(el.textContent);
+      opt.textStyle = { fontFamily: "Vazirmatn, Tahoma, sans-serif" };
+      axes(opt.xAxis).concat(axes(opt.yAxis)).forEach(function (ax) {
+        if (ax.type !== "category" && !ax.data) {
+          ax.axisLabel = Object.assign({}, ax.axisLabel, { formatter: fmt });
+        }
+      });
+      opt.tooltip = Object.assign({}, opt.tooltip, { valueFormatter: fmt });
+      var chart = echarts.init(div, null, { renderer: "canvas" });
+      chart.on("finished", (function (d) {
+        return function () { d.setAttribute("data-drawn", "1"); };
+      })(div));
+      chart.setOption(opt);
+      window.addEventListener("resize", chart.resize);
+      window.addEventListener("beforeprint", chart.resize);
+    }
+    document.documentElement.setAttribute("data-charts", String(els.length));
+  }
+  if (document.fonts && document.fonts.load) {
+    document.fonts.load("16px Vazirmatn").then(draw, draw);
+  } else {
+    draw();
+  }
+})();

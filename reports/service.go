@@ -1,0 +1,193 @@
+package reports
+
+import (
+	"bytes"
+	"context"
+	"sync"
+
+	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/analytics"
+)
+
+// Source is where the reports get their data; *queries.DB is one, wired in
+// by cmd/pbequity.
+type Source interface {
+	Cycles(ctx context.Context) ([]pbequity.CycleSummary, error)
+	Cycle(ctx context.Context, id string) (*pbequity.CycleSummary, error)
+	Aggregates(ctx context.Context, cycleID string) (*pbequity.Aggregates, error)
+}
+
+// Service builds indicators and pages from a Source and caches them per
+// cycle until Invalidate is called for it (after an upload).
+type Service struct {
+	src Source
+	opt analytics.Options
+
+	mu    sync.Mutex
+	cache map[string]*entry
+}
+
+type entry struct {
+	once    sync.Once
+	summary *pbequity.CycleSummary
+	ind     *analytics.Indicators
+	err     error
+	pages   sync.Map // lang → []byte
+}
+
+// NewService returns a Service computing indicators with opt (suppression
+// threshold, bootstrap).
+func NewService(src Source, opt analytics.Options) *Service {
+	return &Service{src: src, opt: opt, cache: map[string]*entry{}}
+}
+
+// K is the small-cell suppression threshold in force.
+func (s *Service) K() int {
+	if s.opt.K <= 0 {
+		return analytics.DefaultK
+	}
+	return s.opt.K
+}
+
+// Invalidate forgets everything cached for a cycle; "" forgets all.
+func (s *Service) Invalidate(cycleID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if cycleID == "" {
+		s.cache = map[string]*entry{}
+		return
+	}
+	delete(s.cache, cycleID)
+}
+
+// load returns the cached entry of a cycle, computing it once.
+func (s *Service) load(ctx context.Context, id string) (*entry, error) {
+	s.mu.Lock()
+	e := s.cache[id]
+	if e == nil {
+		e = &entry{}
+		s.cache[id] = e
+	}
+	s.mu.Unlock()
+	e.once.Do(func() {
+		e.summary, e.err = s.src.Cycle(ctx, id)
+		if e.err != nil {
+			return
+		}
+		var agg *pbequity.Aggregates
+		if agg, e.err = s.src.Aggregates(ctx, id); e.err != nil {
+			return
+		}
+		e.ind, e.err = analytics.Compute(*agg, s.opt)
+	})
+	if e.err != nil {
+		// Do not keep failures (a cancelled request, a missing cycle that may be uploaded later).
+		s.mu.Lock()
+		if s.cache[id] == e {
+			delete(s.cache, id)
+		}
+		s.mu.Unlock()
+		return nil, e.err
+	}
+	return e, nil
+}
+
+// Indicators returns the published indicators of a cycle.
+func (s *Service) Indicators(ctx context.Context, id string) (*pbequity.CycleSummary, *analytics.Indicators, error) {
+	e, err := s.load(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return e.summary, e.ind, nil
+}
+
+// Report returns the HTML report of a cycle in lang ("fa" or "en"),
+// rendered once and then served from the cache.
+func (s *Service) Report(ctx context.Context, id, lang string) ([]byte, error) {
+	e, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	lang = NormLang(lang)
+	if b, ok := e.pages.Load(lang); ok {
+		return b.([]byte), nil
+	}
+	var buf bytes.Buffer
+	if err := Report(&buf, *e.summary, e.ind, Options{Lang: lang}); err != nil {
+		return nil, err
+	}
+	b, _ := e.pages.LoadOrStore(lang, buf.Bytes())
+	return b.([]byte), nil
+}
+
+// Standalone writes the self-contained HTML report of a cycle.
+func (s *Service) Standalone(ctx context.Context, id, lang string) ([]byte, error) {
+	e, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := Report(&buf, *e.summary, e.ind, Options{Lang: lang, Standalone: true}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Archive returns the HTML archive of every cycle.
+func (s *Service) Archive(ctx context.Context, lang string) ([]byte, error) {
+	cycles, err := s.src.Cycles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := Archive(&buf, cycles, s.K(), Options{Lang: lang}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Cycles lists every cycle with its headline counts.
+func (s *Service) Cycles(ctx context.Context) ([]pbequity.CycleSummary, error) {
+	return s.src.Cycles(ctx)
+}
+
+// Cycle returns one cycle with its headline counts.
+func (s *Service) Cycle(ctx context.Context, id string) (*pbequity.CycleSummary, error) {
+	return s.src.Cycle(ctx, id)
+}
+
+// PublicCycle is a cycle as the public API shows it: counts of people below
+// the suppression threshold are null with Suppressed listing them.
+type PublicCycle struct {
+	pbequity.Cycle
+	Participants *int64   `json:"participants"`
+	Women        *int64   `json:"women"`
+	Men          *int64   `json:"men"`
+	Voters       *int64   `json:"voters"`
+	WomenShare   *float64 `json:"women_share"`
+	Projects     int64    `json:"projects"`
+	Funded       int64    `json:"funded"`
+	Allocated    int64    `json:"allocated"`
+	Suppressed   []string `json:"suppressed,omitempty"`
+}
+
+// Public returns the public view of a cycle summary with threshold k.
+func Public(c pbequity.CycleSummary, k int) PublicCycle {
+	p := PublicCycle{Cycle: c.Cycle, Projects: c.Projects, Funded: c.Funded, Allocated: c.Allocated}
+	count := func(name string, n int64) *int64 {
+		if small(n, k) {
+			p.Suppressed = append(p.Suppressed, name)
+			return nil
+		}
+		return &n
+	}
+	p.Participants = count("participants", c.Participants)
+	p.Women = count("women", c.Women)
+	p.Men = count("men", c.Men)
+	p.Voters = count("voters", c.Voters)
+	if p.Women != nil && p.Men != nil && c.Women+c.Men > 0 {
+		s := float64(c.Women) / float64(c.Women+c.Men)
+		p.WomenShare = &s
+	}
+	return p
+}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/reports"
+)
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	if err := s.cfg.DB.Ping(r.Context()); err != nil {
+		s.log.Error("health check", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "database unavailable"})
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+// lang is the language a request asks for: ?lang=, else Accept-Language
+// English, else Persian.
+func lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l != "" {
+		return reports.NormLang(l)
+	}
+	if al := r.Header.Get("Accept-Language"); len(al) >= 2 && al[:2] == "en" {
+		return "en"
+	}
+	return "fa"
+}
+
+func (s *Server) archive(w http.ResponseWriter, r *http.Request) {
+	b, err := s.cfg.Reports.Archive(r.Context(), lang(r))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeHTML(w, b)
+}
+
+func (s *Server) report(w http.ResponseWriter, r *http.Request) {
+	id := mux.Vars(r)["cycle"]
+	var b []byte
+	var err error
+	if r.URL.Query().Get("standalone") == "1" {
+		b, err = s.cfg.Reports.Standalone(r.Context(), id, lang(r))
+		w.Header().Set("Content-Disposition", `attachment; filename="pbequity-`+safeName(id)+`.html"`)
+	} else {
+		b, err = s.cfg.Reports.Report(r.Context(), id, lang(r))
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeHTML(w, b)
+}
+
+func (s *Server) apiCycles(w http.ResponseWriter, r *http.Request) {
+	cycles, err := s.cfg.Reports.Cycles(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	out := make([]reports.PublicCycle, 0, len(cycles))
+	for _, c := range cycles {
+		out = append(out, reports.Public(c, s.cfg.Reports.K()))
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cycles": out})
+}
+
+func (s *Server) apiCycle(w http.ResponseWriter, r *http.Request) {
+	c, err := s.cfg.Reports.Cycle(r.Context(), mux.Vars(r)["cycle"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, reports.Public(*c, s.cfg.Reports.K()))
+}
+
+func (s *Server) apiIndicators(w http.ResponseWriter, r *http.Request) {
+	c, ind, err := s.cfg.Reports.Indicators(r.Context(), mux.Vars(r)["cycle"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"cycle": reports.Public(*c, s.cfg.Reports.K()), "indicators": ind})
+}
+
+// safeName keeps the characters of a cycle id that are safe in a file name.
+func safeName(id string) string {
+	if pbequity.Slug(id) {
+		return id
+	}
+	return "report"
+}
