@@ -234,7 +234,7 @@ func Report(w io.Writer, c pbequity.CycleSummary, ind *analytics.Indicators, opt
 		{"gini", f.tr("gini"), f.figure(ind.Distribution.Gini.Figure, 3, false)},
 		{"allocated", f.tr("allocated") + " (" + f.moneyUnit(c.Currency) + ")", f.money(float64(ind.Allocation.Total), c.Currency)},
 	}
-	for _, h := range []analytics.Headline{vote.WomenShare, vote.GPI, ind.Representation.Rose, ind.Success.ImpactRatio,
+	for _, h := range []analytics.Headline{vote.GPI, ind.Representation.Rose, ind.Success.ImpactRatio,
 		ind.Distribution.Gini, ind.Markers.Focused, ind.Benefit.Gap, ind.Execution.Overall} {
 		if s := pick(o.Lang, h.Reading); s != "" {
 			data.Findings = append(data.Findings, s)

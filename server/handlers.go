@@ -19,16 +19,10 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// lang is the language a request asks for: ?lang=, else Accept-Language
-// English, else Persian.
+// lang is the language a request asks for with ?lang=: Persian unless
+// English is asked for (Persian is the default whatever the browser says).
 func lang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); l != "" {
-		return reports.NormLang(l)
-	}
-	if al := r.Header.Get("Accept-Language"); len(al) >= 2 && al[:2] == "en" {
-		return "en"
-	}
-	return "fa"
+	return reports.NormLang(r.URL.Query().Get("lang"))
 }
 
 func (s *Server) archive(w http.ResponseWriter, r *http.Request) {

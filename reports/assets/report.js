@@ -11,6 +11,26 @@
   function axes(a) {
     return a ? [].concat(a) : [];
   }
+  // ink counts the pixels of a chart's canvas that are not blank, so a test
+  // (or a reader of the DOM) can tell that something was drawn.
+  function ink(div) {
+    var c = div.querySelector("canvas");
+    if (!c || !c.width || !c.height) {
+      return 0;
+    }
+    try {
+      var d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      var n = 0;
+      for (var i = 3; i < d.length; i += 16) {
+        if (d[i] !== 0) {
+          n++;
+        }
+      }
+      return n;
+    } catch (e) {
+      return -1;
+    }
+  }
   function draw() {
     var els = document.querySelectorAll("script.chart-option");
     for (var i = 0; i < els.length; i++) {
@@ -29,7 +49,10 @@
       opt.tooltip = Object.assign({}, opt.tooltip, { valueFormatter: fmt });
       var chart = echarts.init(div, null, { renderer: "canvas" });
       chart.on("finished", (function (d) {
-        return function () { d.setAttribute("data-drawn", "1"); };
+        return function () {
+          d.setAttribute("data-drawn", "1");
+          d.setAttribute("data-ink", String(ink(d)));
+        };
       })(div));
       chart.setOption(opt);
       window.addEventListener("resize", chart.resize);
