@@ -204,14 +204,21 @@ type column struct {
 
 // lookup maps a folded header name to a field of kind.
 func lookup(kind, key string) field {
+	f, _ := lookupNative(kind, key)
+	return f
+}
+
+// lookupNative is lookup, also telling whether the name is an alias of the
+// field for every kind (native) rather than a reading particular to kind.
+func lookupNative(kind, key string) (field, bool) {
 	if f, ok := kindAliases[kind][key]; ok {
-		return f
+		return f, false
 	}
 	f := aliases[key]
 	if f != fNone && !slices.Contains(kindFields[kind], f) {
-		return fNone
+		return fNone, false
 	}
-	return f
+	return f, true
 }
 
 var percentAliases = map[string]bool{normKey("درصد زنان"): true, "women%": true, "%women": true, "womenpercent": true, "percentwomen": true}
@@ -269,8 +276,10 @@ func splitSuffix(h string) (base, suffix string, ok bool) {
 	return "", "", false
 }
 
-// DetectKind tells from a header which kind of upload a file is: the kind
-// whose required columns are all present and which maps the most columns.
+// DetectKind tells from a header which kind of upload a file is: of the
+// kinds whose required columns are all present, the one that maps the
+// most columns, counting names particular to a kind (تعداد as a budget
+// line's quantity, عنوان as its item) half.
 func DetectKind(header []string) (string, error) {
 	k, err := detectKind(header, "", "en")
 	if err != nil {
@@ -294,8 +303,12 @@ func detectKind(header []string, name, lang string) (string, error) {
 			continue
 		}
 		n := 0
-		for _, c := range cols {
-			if c.field != fNone {
+		for i, c := range cols {
+			if c.field == fNone {
+				continue
+			}
+			n++
+			if _, native := lookupNative(k, normKey(header[i])); native {
 				n++
 			}
 		}

@@ -446,11 +446,11 @@ func (d *decoder) failf(row int, col, value string, m msgID, args ...any) {
 	})
 }
 
-// fail records an error of field f's column; the message's first argument
-// is the value unless args are given.
+// fail records an error of field f's column; the message's argument is
+// the value unless args are given.
 func (d *decoder) fail(row int, f field, value []byte, m msgID, args ...any) {
 	v := strings.ToValidUTF8(string(value), "\uFFFD")
-	if args == nil {
+	if len(args) == 0 {
 		args = []any{v}
 	}
 	d.failf(row, d.header(f), v, m, args...)

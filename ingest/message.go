@@ -108,7 +108,15 @@ func render(lang string, m msgID, args ...any) string {
 	if int(m) >= len(messages) || messages[m][0] == "" {
 		return "invalid value"
 	}
+	format := messages[m][0]
 	if lang == "fa" {
+		format = messages[m][1]
+	}
+	if !strings.Contains(format, "%") {
+		return format
+	}
+	if lang == "fa" {
+		format = strings.ReplaceAll(format, "%d", "%s")
 		for i, a := range args {
 			switch v := a.(type) {
 			case int:
@@ -117,9 +125,8 @@ func render(lang string, m msgID, args ...any) string {
 				args[i] = faDigits(strconv.FormatInt(v, 10))
 			}
 		}
-		return fmt.Sprintf(messages[m][1], args...)
 	}
-	return fmt.Sprintf(messages[m][0], args...)
+	return fmt.Sprintf(format, args...)
 }
 
 // faDigits writes the ASCII digits of s in Persian.

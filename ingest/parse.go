@@ -436,7 +436,16 @@ func asciiUint(b []byte) (int64, bool) {
 	return v, true
 }
 
-var genders = map[string]pbequity.Gender{
+// normMap folds the keys of a table of coded values with normKey.
+func normMap[V any](m map[string]V) map[string]V {
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[normKey(k)] = v
+	}
+	return out
+}
+
+var genders = normMap(map[string]pbequity.Gender{
 	"f": pbequity.Female, "female": pbequity.Female, "woman": pbequity.Female, "women": pbequity.Female,
 	"w": pbequity.Female, "girl": pbequity.Female,
 	"زن": pbequity.Female, "خانم": pbequity.Female, "بانو": pbequity.Female, "مونث": pbequity.Female,
@@ -448,8 +457,8 @@ var genders = map[string]pbequity.Gender{
 	"دیگر": pbequity.Other, "سایر": pbequity.Other, "غیره": pbequity.Other,
 	"u": pbequity.Unknown, "unknown": pbequity.Unknown, "prefernottosay": pbequity.Unknown,
 	"na": pbequity.Unknown, "n/a": pbequity.Unknown, "نامشخص": pbequity.Unknown, "نامعلوم": pbequity.Unknown,
-	"ترجیحمیدهمنگویم": pbequity.Unknown, "بدونپاسخ": pbequity.Unknown,
-}
+	"ترجیح می‌دهم نگویم": pbequity.Unknown, "بدون پاسخ": pbequity.Unknown,
+})
 
 // ParseGender reads a gender: F, M, female, male, زن, مرد, خانم, آقا give
 // Female and Male; other, دیگر give Other; blank, unknown, نامشخص give
@@ -483,7 +492,7 @@ func parseGender(s string) (pbequity.Gender, bool) {
 	return g, ok
 }
 
-var stages = map[string]pbequity.Stage{
+var stages = normMap(map[string]pbequity.Stage{
 	"problem": pbequity.StageProblem, "problems": pbequity.StageProblem, "مسئله": pbequity.StageProblem,
 	"مساله": pbequity.StageProblem, "مسأله": pbequity.StageProblem, "طرحمسئله": pbequity.StageProblem,
 	"همفکری":   pbequity.StageProblem,
@@ -493,7 +502,7 @@ var stages = map[string]pbequity.Stage{
 	"رای": pbequity.StageVote, "رأی": pbequity.StageVote, "رایگیری": pbequity.StageVote, "رأیگیری": pbequity.StageVote,
 	"meeting": pbequity.StageMeeting, "meetings": pbequity.StageMeeting, "جلسه": pbequity.StageMeeting,
 	"نشست": pbequity.StageMeeting,
-}
+})
 
 // parseStage reads a stage in English or Persian.
 func parseStage(s string) (pbequity.Stage, bool) {
@@ -501,13 +510,13 @@ func parseStage(s string) (pbequity.Stage, bool) {
 	return st, ok
 }
 
-var bools = map[string]bool{
+var bools = normMap(map[string]bool{
 	"1": true, "true": true, "yes": true, "y": true, "t": true, "x": true, "✓": true, "✔": true,
 	"selected": true, "funded": true, "بله": true, "بلی": true, "آری": true, "اری": true, "آره": true,
 	"منتخب": true, "دارد": true, "درست": true,
 	"0": false, "false": false, "no": false, "n": false, "f": false, "خیر": false, "نه": false,
 	"ندارد": false, "نادرست": false,
-}
+})
 
 // parseBool reads yes/no values in English or Persian.
 func parseBool(s string) (bool, bool) {
@@ -708,7 +717,7 @@ func normKey(s string) string {
 		switch {
 		case invisible(r), r == '_', r == '-', r == '.', r == 'ـ', r >= 0x064B && r <= 0x0652, r == 0x0670:
 			continue
-		case r == 'ي', r == 'ى', r == 'ئ':
+		case r == 'ي', r == 'ى':
 			r = 'ی'
 		case r == 'ك':
 			r = 'ک'

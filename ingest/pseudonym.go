@@ -70,7 +70,7 @@ func pseudonym(canon string, key []byte) string {
 // a phone number, national code or e-mail address.
 func (d *decoder) personID(row int, b []byte) (string, bool) {
 	if !utf8.Valid(b) {
-		d.fail(row, fParticipantID, b, mBadText, []any{})
+		d.fail(row, fParticipantID, b, mBadText)
 		return "", false
 	}
 	if len(b) >= 5 {

@@ -25,7 +25,7 @@ func (d *decoder) intern(row int, f field, b []byte) (string, bool) {
 		return s, true
 	}
 	if !utf8.Valid(b) {
-		d.fail(row, f, b, mBadText, []any{})
+		d.fail(row, f, b, mBadText)
 		return "", false
 	}
 	s := string(b)
@@ -38,7 +38,7 @@ func (d *decoder) intern(row int, f field, b []byte) (string, bool) {
 // text returns b as a new string after checking its encoding.
 func (d *decoder) text(row int, f field, b []byte) (string, bool) {
 	if !utf8.Valid(b) {
-		d.fail(row, f, b, mBadText, []any{})
+		d.fail(row, f, b, mBadText)
 		return "", false
 	}
 	return string(b), true
@@ -48,7 +48,9 @@ func (d *decoder) text(row int, f field, b []byte) (string, bool) {
 func (d *decoder) required(row int, cells [][]byte, f field) ([]byte, bool) {
 	v := d.cell(cells, f)
 	if len(v) == 0 {
-		d.fail(row, f, nil, mRequired, []any{})
+		if d.idx[f] >= 0 { // a missing column is reported once, on the header
+			d.fail(row, f, nil, mRequired)
+		}
 		return nil, false
 	}
 	return v, true
@@ -120,7 +122,7 @@ func (d *decoder) cycle(row int, cells [][]byte) (string, bool) {
 	case d.opt.CycleID == "":
 		return d.intern(row, fCycleID, v)
 	case string(v) != d.opt.CycleID:
-		d.fail(row, fCycleID, v, mCycleMismatch, []any{string(v), d.opt.CycleID})
+		d.fail(row, fCycleID, v, mCycleMismatch, string(v), d.opt.CycleID)
 		return "", false
 	}
 	return d.opt.CycleID, true
@@ -157,7 +159,7 @@ func (d *decoder) firstSeen(row int, f field, id string) bool {
 		d.seen = make(map[string]int)
 	}
 	if first, dup := d.seen[id]; dup {
-		d.fail(row, f, []byte(id), mDuplicateID, []any{id, first})
+		d.fail(row, f, []byte(id), mDuplicateID, id, first)
 		return false
 	}
 	d.seen[id] = row
@@ -336,11 +338,11 @@ func (d *decoder) budgetLine(row int, cells [][]byte) {
 				tol = math.Max(tol, math.Pow10(e)/2)
 			}
 			if math.Abs(prod-float64(l.Amount)) > tol {
-				d.fail(row, fAmount, a, mLineMismatch, []any{groupDigits(l.Amount), groupDigits(int64(math.Round(prod)))})
+				d.fail(row, fAmount, a, mLineMismatch, groupDigits(l.Amount), groupDigits(int64(math.Round(prod))))
 				ok = false
 			}
 		case len(a) == 0:
-			d.fail(row, fAmount, nil, mNoAmount, []any{})
+			d.fail(row, fAmount, nil, mNoAmount)
 			ok = false
 		}
 	}
@@ -361,7 +363,7 @@ func (d *decoder) budgetLine(row int, cells [][]byte) {
 				l.LineNo = int(n)
 				key := l.ProjectID + "\x00" + strconv.Itoa(l.LineNo)
 				if first, dup := d.lineNo[key]; dup {
-					d.fail(row, fLineNo, v, mDuplicateLine, []any{string(v), l.ProjectID, first})
+					d.fail(row, fLineNo, v, mDuplicateLine, string(v), l.ProjectID, first)
 					ok = false
 				}
 				d.lineNo[key] = row
@@ -425,7 +427,7 @@ func (d *decoder) participant(row int, cells [][]byte) {
 			d.fail(row, fAgeBand, v, mBadAgeBand)
 			ok = false
 		} else if p.Age > 0 && pbequity.AgeBand(p.Age) != band {
-			d.fail(row, fAge, d.cell(cells, fAge), mAgeMismatch, []any{strconv.Itoa(p.Age), band})
+			d.fail(row, fAge, d.cell(cells, fAge), mAgeMismatch, strconv.Itoa(p.Age), band)
 			ok = false
 		}
 		p.AgeBand = band
@@ -453,13 +455,13 @@ func (d *decoder) participant(row int, cells [][]byte) {
 
 // channels folds the usual spellings of participation channels; other
 // values are kept as written.
-var channels = map[string]string{
+var channels = normMap(map[string]string{
 	"online": "online", "internet": "online", "web": "online", "app": "online", "آنلاین": "online",
 	"انلاین": "online", "اینترنتی": "online", "برخط": "online", "سامانه": "online",
 	"inperson": "in_person", "offline": "in_person", "حضوری": "in_person", "صندوق": "in_person",
 	"sms": "sms", "پیامک": "sms", "پیامکی": "sms",
 	"paper": "paper", "کاغذی": "paper", "برگه": "paper",
-}
+})
 
 func (d *decoder) participation(row int, cells [][]byte) {
 	ok := true
@@ -518,7 +520,7 @@ func (d *decoder) vote(row int, cells [][]byte) {
 	pid := d.cell(cells, fParticipantID)
 	switch {
 	case len(pid) == 0:
-		d.fail(row, fParticipantID, nil, mRequired, []any{})
+		d.fail(row, fParticipantID, nil, mRequired)
 		ok = false
 	case d.lastPID != nil && bytes.Equal(pid, d.lastPID):
 		v.ParticipantID = d.lastPIDOut
@@ -534,7 +536,7 @@ func (d *decoder) vote(row int, cells [][]byte) {
 		v.ParticipantID = id
 	}
 	if p := d.cell(cells, fProjectID); len(p) == 0 {
-		d.fail(row, fProjectID, nil, mRequired, []any{})
+		d.fail(row, fProjectID, nil, mRequired)
 		ok = false
 	} else if s, good := d.intern(row, fProjectID, p); !good {
 		ok = false
@@ -562,7 +564,7 @@ func (d *decoder) vote(row int, cells [][]byte) {
 	if v.ParticipantID != "" && v.ProjectID != "" && v.ParticipantID == d.lastPIDOut {
 		for _, b := range d.ballot {
 			if b.project == v.ProjectID {
-				d.fail(row, fProjectID, []byte(v.ProjectID), mDuplicateVote, []any{v.ParticipantID, v.ProjectID, b.row})
+				d.fail(row, fProjectID, []byte(v.ProjectID), mDuplicateVote, v.ParticipantID, v.ProjectID, b.row)
 				ok = false
 				break
 			}
