@@ -431,7 +431,8 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("Decode(Encode(f)) = %v\n%s", err, buf.String())
 		}
 		if !reflect.DeepEqual(file, g) {
-			diffFiles(t, file, g); t.Fatalf("round trip differs\n%q", buf.String())
+			diffFiles(t, file, g)
+			t.Fatalf("round trip differs\n%q", buf.String())
 		}
 	})
 }
