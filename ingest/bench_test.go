@@ -1,8 +1,10 @@
 package ingest
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -40,3 +42,5 @@ func BenchmarkDecodeVotes(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/rows, "ns/row")
 }
+
+func bufioReader(s string) *bufio.Reader { return bufio.NewReaderSize(strings.NewReader(s), 16) }

@@ -342,7 +342,9 @@ func (d *decoder) budgetLine(row int, cells [][]byte) {
 				ok = false
 			}
 		case len(a) == 0:
-			d.fail(row, fAmount, nil, mNoAmount)
+			if d.idx[fAmount] >= 0 || (d.idx[fQuantity] >= 0 && d.idx[fUnitCost] >= 0) {
+				d.fail(row, fAmount, nil, mNoAmount) // else reported on the header
+			}
 			ok = false
 		}
 	}
