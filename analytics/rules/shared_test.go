@@ -201,3 +201,38 @@ func BenchmarkPhragmenWarszawa2026(b *testing.B) {
 		}
 	}
 }
+
+// TestFairnessWarszawa2019 checks the invariants of Fairness on real data:
+// group shares of funded money add up to 1 and GPRs average to 1 weighted by
+// group size.
+func TestFairnessWarszawa2019(t *testing.T) {
+	f, e := load(t, "Poland_Warszawa_2019_Praga-Polnoc.pb")
+	o, err := Run(e, Greedy, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ballots follow the participants' order (every voter voted)
+	groups := make([]string, len(e.Ballots))
+	for i, p := range f.Participants {
+		groups[i] = string(p.Gender)
+	}
+	cats := make([]string, len(f.Projects))
+	for i, p := range f.Projects {
+		cats[i] = p.Category
+	}
+	fs := Fairness(e, o.Funded, groups, cats)
+	var share, gpr float64
+	voters := 0
+	for _, g := range fs {
+		share += g.FundedShare
+		gpr += g.GPR * float64(g.Voters)
+		voters += g.Voters
+		if g.NonEmptyHanded <= 0 || g.NonEmptyHanded > 1 || g.CategoryProportionality <= 0 || g.CategoryProportionality > 1 {
+			t.Errorf("group %+v out of range", g)
+		}
+		t.Logf("%s: n=%d NEH=%.3f cost=%.0f rel=%.3f GPR=%.3f cat=%.3f", g.Group, g.Voters, g.NonEmptyHanded, g.CostSatisfaction, g.RelCostSatisfaction, g.GPR, g.CategoryProportionality)
+	}
+	if voters != len(e.Ballots) || !near(share, 1) || !near(gpr/float64(voters), 1) {
+		t.Errorf("voters %d, sum of shares %v, mean GPR %v", voters, share, gpr/float64(voters))
+	}
+}
