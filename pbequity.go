@@ -6,6 +6,7 @@
 package pbequity
 
 import (
+	"io"
 	"strings"
 	"time"
 )
@@ -287,4 +288,71 @@ type CycleSummary struct {
 	Funded       int64 `json:"funded"`
 	// Allocated is the total amount of funded projects.
 	Allocated int64 `json:"allocated"`
+}
+
+// UploadFile is one file of an upload.
+type UploadFile struct {
+	Name string
+	Body io.Reader
+}
+
+// UploadRequest is a request to load files into a cycle.
+type UploadRequest struct {
+	CycleID string
+	// Kind is "" (detect), projects, budget-lines, participants,
+	// participation, votes, population or pabulib.
+	Kind string
+	// Unit is the amount unit of the request ("" = rial or as the header says).
+	Unit string
+	// Lang is the language of error messages: "en" or "fa".
+	Lang string
+	// Sheet is the XLSX sheet to read ("" = first).
+	Sheet string
+	// Role is the uploader's role, recorded with the dataset unless Anonymous.
+	Role      string
+	Anonymous bool
+	Files     []UploadFile
+}
+
+// UploadResult describes what an upload loaded.
+type UploadResult struct {
+	CycleID  string          `json:"cycle_id"`
+	Datasets []DatasetResult `json:"datasets"`
+	Rows     int64           `json:"rows"`
+}
+
+// DatasetResult is one loaded file.
+type DatasetResult struct {
+	ID     string `json:"dataset_id"`
+	File   string `json:"file"`
+	Kind   string `json:"kind"`
+	Rows   int64  `json:"rows"`
+	SHA256 string `json:"sha256"`
+	// Totals is the parsed amount per category (projects and budget lines),
+	// so a mistake in units is visible at once.
+	Totals map[string]int64 `json:"totals,omitempty"`
+	// Unknown lists columns that were kept but not mapped.
+	Unknown []string `json:"unknown_columns,omitempty"`
+}
+
+// Roles in increasing order of access: each role may do what the ones
+// before it may.
+const (
+	RoleCitizen    = "citizen"
+	RoleCouncillor = "councillor"
+	RoleAnalyst    = "analyst"
+	RoleAdmin      = "admin"
+)
+
+// Roles lists the roles from least to most access.
+var Roles = []string{RoleCitizen, RoleCouncillor, RoleAnalyst, RoleAdmin}
+
+// RoleRank returns the position of role in Roles, or -1 when unknown.
+func RoleRank(role string) int {
+	for i, r := range Roles {
+		if r == role {
+			return i
+		}
+	}
+	return -1
 }

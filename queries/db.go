@@ -45,6 +45,9 @@ type DB struct {
 // database when path is "", and applies pending migrations.
 func Open(ctx context.Context, path string) (*DB, error) {
 	c, err := duckdb.NewConnector(path, nil)
+	if err != nil && strings.Contains(err.Error(), "Could not set lock") {
+		return nil, pbequity.Errorf(pbequity.ECONFLICT, "database %s is in use by another process (is `pbequity serve` running on it?); DuckDB allows one process at a time", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, translate(err))
 	}

@@ -2,9 +2,11 @@ package queries
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -274,4 +276,58 @@ func (w *Writer) Dataset(d Dataset) error {
 	return w.Exec(`INSERT OR REPLACE INTO datasets (dataset_id, cycle_id, kind, file_name, sha256, rows, uploader_role, anonymous)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, nullString(d.CycleID), d.Kind, nullString(d.FileName), nullString(d.SHA256),
 		d.Rows, nullString(d.Role), d.Anonymous)
+}
+
+// flush makes the rows appended to table so far visible to queries of the
+// writer's transaction.
+func (w *Writer) flush(table string) error {
+	if a := w.apps[table]; a != nil {
+		if err := a.Flush(); err != nil {
+			return fmt.Errorf("append %s: %w", table, translate(err))
+		}
+	}
+	return nil
+}
+
+// queryRow runs a query inside the writer's transaction and scans its first
+// row into dest (*string or *int64 each); sql.ErrNoRows when there is none.
+func (w *Writer) queryRow(dest []any, query string, args ...any) error {
+	vals := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		vals[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	rows, err := w.conn.(driver.QueryerContext).QueryContext(w.ctx, query, vals)
+	if err != nil {
+		return translate(err)
+	}
+	defer rows.Close()
+	row := make([]driver.Value, len(rows.Columns()))
+	if err := rows.Next(row); err == io.EOF {
+		return sql.ErrNoRows
+	} else if err != nil {
+		return translate(err)
+	}
+	for i, d := range dest {
+		switch p := d.(type) {
+		case *string:
+			*p = fmt.Sprint(row[i])
+		case *int64:
+			switch v := row[i].(type) {
+			case int64:
+				*p = v
+			case int32:
+				*p = int64(v)
+			case uint64:
+				*p = int64(v)
+			default:
+				return fmt.Errorf("query: column %d is %T, not an integer", i, row[i])
+			}
+		}
+	}
+	return nil
+}
+
+// queryInt runs a query returning one integer inside the transaction.
+func (w *Writer) queryInt(n *int64, query string, args ...any) error {
+	return w.queryRow([]any{n}, query, args...)
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -32,6 +33,11 @@ type Config struct {
 	Logger  *slog.Logger
 	// Assets are served under /assets/ (reports.Assets()).
 	Assets fs.FS
+	// Tokens authenticates bearer tokens; Uploader loads uploads.
+	Tokens   Tokens
+	Uploader Uploader
+	// MaxUpload bounds an upload request's body in bytes (default DefaultMaxUpload).
+	MaxUpload int64
 }
 
 // Server is the pbequity HTTP handler.
@@ -61,6 +67,7 @@ func New(cfg Config) *Server {
 	r.HandleFunc("/api/v1/cycles", s.apiCycles).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}", s.apiCycle).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/indicators", s.apiIndicators).Methods(get...)
+	r.HandleFunc("/api/v1/cycles/{cycle}/uploads", s.require(pbequity.RoleCitizen, s.upload)).Methods(http.MethodPost)
 	if cfg.Assets != nil {
 		assets := http.StripPrefix("/assets/", http.FileServerFS(cfg.Assets))
 		r.PathPrefix("/assets/").Handler(cacheFor(24*time.Hour, assets)).Methods(get...)
@@ -122,6 +129,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *pbequity.ValidationError
 	if errors.As(err, &ve) {
 		st = http.StatusUnprocessableEntity
+		body["error"] = fmt.Sprintf("the upload has %d problems; nothing was loaded", len(ve.Errors))
 		body["errors"] = ve.Errors
 		body["truncated"] = ve.Truncated
 	}

@@ -21,7 +21,8 @@ import (
 // newHandler wires the database into the reports and the HTTP server.
 func newHandler(db *queries.DB, k int, log *slog.Logger) http.Handler {
 	svc := reports.NewService(db, analytics.Options{K: k, Seed: 1})
-	return server.New(server.Config{Reports: svc, DB: db, Logger: log, Assets: reports.Assets()})
+	up := &uploader{db: db, invalidate: svc.Invalidate}
+	return server.New(server.Config{Reports: svc, DB: db, Logger: log, Assets: reports.Assets(), Tokens: db, Uploader: up})
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -1,0 +1,2 @@
+-- Project ids of a cycle.
+SELECT project_id FROM projects WHERE cycle_id = $1;
