@@ -356,3 +356,13 @@ func RoleRank(role string) int {
 	}
 	return -1
 }
+
+// VoteData is what allocation rules and outcome fairness need of a cycle:
+// its projects, every vote row (in load order, so ballots keep their
+// order) and the participants with their demographics.
+type VoteData struct {
+	Cycle        Cycle
+	Projects     []Project
+	Votes        []Vote
+	Participants []Participant
+}

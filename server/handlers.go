@@ -89,3 +89,13 @@ func safeName(id string) string {
 	}
 	return "report"
 }
+
+func (s *Server) apiOutcome(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	o, err := s.cfg.Reports.Outcome(r.Context(), mux.Vars(r)["cycle"], q.Get("rule"), q.Get("completion"))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, o)
+}

@@ -67,6 +67,7 @@ func New(cfg Config) *Server {
 	r.HandleFunc("/api/v1/cycles", s.apiCycles).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}", s.apiCycle).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/indicators", s.apiIndicators).Methods(get...)
+	r.HandleFunc("/api/v1/cycles/{cycle}/outcome", s.apiOutcome).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/uploads", s.require(pbequity.RoleCitizen, s.upload)).Methods(http.MethodPost)
 	if cfg.Assets != nil {
 		assets := http.StripPrefix("/assets/", http.FileServerFS(cfg.Assets))

@@ -1,0 +1,256 @@
+package reports
+
+import (
+	"context"
+	"sort"
+
+	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/analytics/rules"
+)
+
+// VoteSource gives the votes of a cycle; *queries.DB is one.
+type VoteSource interface {
+	VoteData(ctx context.Context, cycleID string) (*pbequity.VoteData, error)
+}
+
+// Outcome is the funded set of a rule on a cycle's votes, the audit of the
+// official outcome, and fairness by gender, age band and area.
+type Outcome struct {
+	CycleID    string          `json:"cycle_id"`
+	Rule       string          `json:"rule"`
+	Completion string          `json:"completion,omitempty"`
+	Budget     int64           `json:"budget"`
+	Currency   string          `json:"currency"`
+	Cost       int64           `json:"cost"`
+	Funded     []FundedProject `json:"funded"`
+	Voters     int             `json:"voters"`
+	Audit      *AuditResult    `json:"audit,omitempty"`
+	// Fairness maps a dimension (gender, age_band, area) to its groups.
+	Fairness map[string][]GroupRow `json:"fairness"`
+	K        int                   `json:"k"`
+}
+
+// FundedProject is one project of a funded set, in funding order.
+type FundedProject struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Cost     int64  `json:"cost"`
+	Category string `json:"category,omitempty"`
+	Score    int64  `json:"score"`
+}
+
+// AuditResult compares the rule's outcome with the official `selected`
+// flags when the rule is the cycle's official one.
+type AuditResult struct {
+	OfficialRule string   `json:"official_rule"`
+	Matches      bool     `json:"matches"`
+	Extra        []string `json:"extra"`
+	Missing      []string `json:"missing"`
+}
+
+// GroupRow is the outcome fairness of one group; every figure is nil when
+// the group has fewer than k voters (or is suppressed to protect one that has).
+type GroupRow struct {
+	Group                   string   `json:"group"`
+	Voters                  *int     `json:"voters"`
+	NonEmptyHanded          *float64 `json:"non_empty_handed"`
+	Exclusion               *float64 `json:"exclusion"`
+	CostSatisfaction        *float64 `json:"cost_satisfaction"`
+	RelCostSatisfaction     *float64 `json:"rel_cost_satisfaction"`
+	CountSatisfaction       *float64 `json:"count_satisfaction"`
+	GiniRelCost             *float64 `json:"gini_rel_cost"`
+	FundedShare             *float64 `json:"funded_share"`
+	GPR                     *float64 `json:"gpr"`
+	CategoryProportionality *float64 `json:"category_proportionality"`
+	Suppressed              bool     `json:"suppressed,omitempty"`
+}
+
+// OutcomeOf runs a rule ("" = the cycle's official rule, else greedy) on
+// the votes of a cycle.
+func OutcomeOf(vd *pbequity.VoteData, rule, completion string, k int) (*Outcome, error) {
+	if k <= 0 {
+		k = 5
+	}
+	official := vd.Cycle.Rule
+	if rule == "" {
+		rule = official
+	}
+	if rule == "" {
+		rule = rules.Greedy
+	}
+	if !known(rule) {
+		return nil, pbequity.Errorf(pbequity.EINVALID, "unknown rule %q: use one of %v", rule, rules.Names)
+	}
+	e, err := rules.FromVotes(vd.Cycle, vd.Projects, vd.Votes)
+	if err != nil {
+		return nil, err
+	}
+	o, err := rules.Run(e, rule, rules.Options{Completion: completion})
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*pbequity.Project, len(vd.Projects))
+	for i := range vd.Projects {
+		byID[vd.Projects[i].ID] = &vd.Projects[i]
+	}
+	out := &Outcome{CycleID: vd.Cycle.ID, Rule: rule, Completion: o.Completion, Budget: vd.Cycle.Budget,
+		Currency: vd.Cycle.Currency, Cost: o.Cost, Voters: len(e.Ballots), K: k, Funded: []FundedProject{}}
+	for _, j := range o.Funded {
+		id := e.ProjectIDs[j]
+		fp := FundedProject{ID: id, Cost: e.Costs[j], Score: o.Scores[j]}
+		if p := byID[id]; p != nil {
+			fp.Title, fp.Category = clean(p.Title), p.Category
+		}
+		out.Funded = append(out.Funded, fp)
+	}
+	// Audit against the official outcome when this is the official rule.
+	if rule == official {
+		sel := make([]bool, len(e.ProjectIDs))
+		recorded := false
+		for j, id := range e.ProjectIDs {
+			if p := byID[id]; p != nil && p.Selected != nil {
+				recorded = true
+				sel[j] = *p.Selected
+			}
+		}
+		if recorded {
+			extra, missing := rules.Audit(e, sel, o)
+			out.Audit = &AuditResult{OfficialRule: official, Matches: len(extra) == 0 && len(missing) == 0,
+				Extra: nonNil(extra), Missing: nonNil(missing)}
+		}
+	}
+	// Fairness by gender, age band and area of the voters.
+	people := make(map[string]*pbequity.Participant, len(vd.Participants))
+	for i := range vd.Participants {
+		people[vd.Participants[i].ID] = &vd.Participants[i]
+	}
+	order := ballotOrder(vd.Votes)
+	cats := make([]string, len(e.ProjectIDs))
+	for j, id := range e.ProjectIDs {
+		if p := byID[id]; p != nil {
+			cats[j] = p.Category
+		}
+	}
+	out.Fairness = map[string][]GroupRow{}
+	for _, dim := range []string{"gender", "age_band", "area"} {
+		groups := make([]string, len(e.Ballots))
+		for i := range groups {
+			var p *pbequity.Participant
+			if i < len(order) {
+				p = people[order[i]]
+			}
+			groups[i] = label(p, dim)
+		}
+		out.Fairness[dim] = suppressGroups(rules.Fairness(e, o.Funded, groups, cats), k)
+	}
+	return out, nil
+}
+
+// ballotOrder lists participant ids in order of first appearance, the order
+// of rules.FromVotes' ballots.
+func ballotOrder(votes []pbequity.Vote) []string {
+	seen := map[string]bool{}
+	var ids []string
+	for _, v := range votes {
+		if !seen[v.ParticipantID] {
+			seen[v.ParticipantID] = true
+			ids = append(ids, v.ParticipantID)
+		}
+	}
+	return ids
+}
+
+func label(p *pbequity.Participant, dim string) string {
+	if p == nil {
+		if dim == "gender" {
+			return string(pbequity.Unknown)
+		}
+		return "unknown"
+	}
+	switch dim {
+	case "gender":
+		if p.Gender == "" {
+			return string(pbequity.Unknown)
+		}
+		return string(p.Gender)
+	case "age_band":
+		if p.AgeBand == "" {
+			return "unknown"
+		}
+		return p.AgeBand
+	}
+	if p.Area == "" {
+		return "unknown"
+	}
+	return clean(p.Area)
+}
+
+// suppressGroups hides every figure of groups with fewer than k voters,
+// and, when exactly one group is hidden, the next smallest too, so that it
+// cannot be recovered from the total.
+func suppressGroups(gs []rules.GroupFairness, k int) []GroupRow {
+	hide := make([]bool, len(gs))
+	n := 0
+	for i, g := range gs {
+		if g.Voters > 0 && g.Voters < k {
+			hide[i] = true
+			n++
+		}
+	}
+	if n == 1 && len(gs) > 1 {
+		idx := make([]int, 0, len(gs))
+		for i := range gs {
+			if !hide[i] {
+				idx = append(idx, i)
+			}
+		}
+		sort.Slice(idx, func(a, b int) bool { return gs[idx[a]].Voters < gs[idx[b]].Voters })
+		hide[idx[0]] = true
+	}
+	rows := make([]GroupRow, len(gs))
+	for i, g := range gs {
+		rows[i] = GroupRow{Group: g.Group, Suppressed: hide[i]}
+		if hide[i] {
+			continue
+		}
+		v := g.Voters
+		f := func(x float64) *float64 { return &x }
+		rows[i].Voters = &v
+		rows[i].NonEmptyHanded, rows[i].Exclusion = f(g.NonEmptyHanded), f(g.Exclusion)
+		rows[i].CostSatisfaction, rows[i].RelCostSatisfaction = f(g.CostSatisfaction), f(g.RelCostSatisfaction)
+		rows[i].CountSatisfaction, rows[i].GiniRelCost = f(g.CountSatisfaction), f(g.GiniRelCost)
+		rows[i].FundedShare, rows[i].GPR = f(g.FundedShare), f(g.GPR)
+		rows[i].CategoryProportionality = f(g.CategoryProportionality)
+	}
+	return rows
+}
+
+func known(rule string) bool {
+	for _, r := range rules.Names {
+		if r == rule {
+			return true
+		}
+	}
+	return false
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Outcome runs a rule on a cycle's votes. The service's source must also be
+// a VoteSource.
+func (s *Service) Outcome(ctx context.Context, cycleID, rule, completion string) (*Outcome, error) {
+	vs, ok := s.src.(VoteSource)
+	if !ok {
+		return nil, pbequity.Errorf(pbequity.EINTERNAL, "no vote source")
+	}
+	vd, err := vs.VoteData(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	return OutcomeOf(vd, rule, completion, s.K())
+}
