@@ -347,6 +347,8 @@ func (d *decoder) sourceErr(err error) error {
 	switch {
 	case err == io.EOF:
 		return invalid(d.opt.Lang, mEmpty, d.name)
+	case errors.Is(err, errBadSheet):
+		return invalid(d.opt.Lang, mBadXLSX, d.name)
 	case errors.As(err, &re):
 		return &pbequity.ValidationError{Errors: []pbequity.FieldError{{
 			File: d.name, Row: re.row, Message: render(d.opt.Lang, re.msg, re.args...)}}}

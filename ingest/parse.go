@@ -272,6 +272,9 @@ func (d decimal) integer(shift int) (int64, msgID) {
 
 // float returns d as a float64 (percent applied).
 func (d decimal) float() float64 {
+	if d.mant == 0 {
+		return 0
+	}
 	e := d.exp
 	if d.pct {
 		e -= 2
@@ -401,7 +404,11 @@ func ParseNumber(s string) (float64, error) {
 	if m != 0 {
 		return 0, verr(m, s)
 	}
-	return d.float(), nil
+	f := d.float()
+	if math.IsInf(f, 0) {
+		return 0, verr(mTooLarge, s)
+	}
+	return f, nil
 }
 
 // parseInt parses a whole number (no unit, no percent).

@@ -3,6 +3,7 @@ package ingest
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"io"
 	"strings"
 
@@ -21,6 +22,23 @@ type xlsxSource struct {
 	cells [][]byte
 	buf   []byte
 	max   int
+}
+
+// errBadSheet reports a sheet whose XML cannot be read.
+var errBadSheet = errors.New("xlsx: unreadable sheet")
+
+// errPanic stands for a panic of the XLSX library on a malformed file.
+var errPanic = errors.New("xlsx: malformed workbook")
+
+// guard runs fn, turning a panic of the XLSX library on a malformed
+// workbook into errPanic: an upload must not bring the service down.
+func guard(fn func() error) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = errPanic
+		}
+	}()
+	return fn()
 }
 
 // openXLSX reads a workbook. The sizes the zip directory declares are
@@ -49,9 +67,13 @@ func openXLSX(r io.Reader, name string, opt Options) (source, int, error) {
 			return nil, 0, tooLarge
 		}
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		UnzipSizeLimit:    opt.MaxUnzip,
-		UnzipXMLSizeLimit: min(opt.MaxUnzip, 16<<20),
+	var f *excelize.File
+	err = guard(func() (err error) {
+		f, err = excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+			UnzipSizeLimit:    opt.MaxUnzip,
+			UnzipXMLSizeLimit: min(opt.MaxUnzip, 16<<20),
+		})
+		return err
 	})
 	if err != nil {
 		if f != nil {
@@ -59,7 +81,11 @@ func openXLSX(r io.Reader, name string, opt Options) (source, int, error) {
 		}
 		return nil, 0, invalid(opt.Lang, mBadXLSX, name)
 	}
-	sheets := f.GetSheetList()
+	var sheets []string
+	if guard(func() error { sheets = f.GetSheetList(); return nil }) != nil {
+		f.Close()
+		return nil, 0, invalid(opt.Lang, mBadXLSX, name)
+	}
 	sheet := opt.Sheet
 	if sheet == "" {
 		if len(sheets) == 0 {
@@ -73,8 +99,8 @@ func openXLSX(r io.Reader, name string, opt Options) (source, int, error) {
 		f.Close()
 		return nil, 0, invalid(opt.Lang, mNoSheet, name, opt.Sheet)
 	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
+	var rows *excelize.Rows
+	if err := guard(func() (err error) { rows, err = f.Rows(sheet); return err }); err != nil {
 		f.Close()
 		return nil, 0, invalid(opt.Lang, mBadXLSX, name)
 	}
@@ -99,20 +125,25 @@ func (x *xlsxSource) next() ([][]byte, int, error) {
 		if x.rows == nil {
 			return nil, x.row, io.EOF
 		}
-		if !x.rows.Next() {
-			err := x.rows.Error()
+		var (
+			more bool
+			cols []string
+		)
+		err := guard(func() (err error) {
+			if more = x.rows.Next(); !more {
+				return x.rows.Error()
+			}
+			cols, err = x.rows.Columns(excelize.Options{RawCellValue: true})
+			return err
+		})
+		if err != nil || !more {
 			x.close()
 			if err != nil {
-				return nil, x.row, err
+				return nil, x.row, errBadSheet
 			}
 			return nil, x.row, io.EOF
 		}
 		x.row++
-		cols, err := x.rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			x.close()
-			return nil, x.row, err
-		}
 		blank := true
 		x.buf, x.cells = x.buf[:0], x.cells[:0]
 		for _, c := range cols {
