@@ -176,8 +176,8 @@ func TestDecodeUnknownColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(b.Unknown, []string{"comment"}) {
-		t.Errorf("Unknown = %q, want [comment]", b.Unknown)
+	if want := []string{"comment", "(D)"}; !reflect.DeepEqual(b.Unknown, want) {
+		t.Errorf("Unknown = %q, want %q", b.Unknown, want)
 	}
 	b, err = decodeString("participant_id,gender,note,\nv1,F,hi,x\n", Options{})
 	if err != nil {

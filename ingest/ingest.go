@@ -374,9 +374,6 @@ func (d *decoder) mapHeader(header []string, row int) {
 		d.cols[i] = c
 		switch {
 		case c.field == fNone:
-			if h == "" && !d.extra {
-				continue // a blank column of a kind without Extra
-			}
 			for _, j := range d.unknown {
 				if d.cols[j].header == c.header {
 					d.failf(row, h, "", mDuplicateColumn, d.cols[j].header, h, h)

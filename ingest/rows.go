@@ -66,6 +66,9 @@ func (d *decoder) amount(row int, f field, b []byte) (int64, bool) {
 		return v * pow10[e], true
 	}
 	v, m := parseAmount(string(b), e)
+	if m == mNotWhole && d.xlsx {
+		v, m = roundFloat(string(b), e)
+	}
 	if m == 0 && v < 0 {
 		m = mNegative
 	}
@@ -74,6 +77,22 @@ func (d *decoder) amount(row int, f field, b []byte) (int64, bool) {
 		return 0, false
 	}
 	return v, true
+}
+
+// roundFloat accepts an amount of an XLSX number cell that misses a whole
+// number of rials by binary floating-point noise only (0.1*3 million is
+// stored as 300000.00000000006).
+func roundFloat(s string, exp int) (int64, msgID) {
+	x, err := ParseNumber(s)
+	if err != nil {
+		return 0, mNotNumber
+	}
+	x *= math.Pow10(exp)
+	r := math.Round(x)
+	if math.Abs(x-r) > 1e-9*math.Abs(x) || math.Abs(r) >= math.MaxInt64 {
+		return 0, mNotWhole
+	}
+	return int64(r), 0
 }
 
 var pow10 = [...]int64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9}

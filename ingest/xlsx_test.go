@@ -41,12 +41,16 @@ func makeXLSX(t testing.TB, sheet string, rows [][]any) []byte {
 	return b.Bytes()
 }
 
+// tenth is a variable so that tenth*3 is computed in floating point.
+var tenth = 0.1
+
 func TestDecodeXLSX(t *testing.T) {
 	data := makeXLSX(t, "طرح‌ها", [][]any{
 		{"کد طرح", "عنوان", "مبلغ - میلیون ریال", "سهم زنان", "منتخب"},
 		{"P-01", "کتابخانه محله", 150, 0.55, true},
 		nil, // a blank row keeps the numbering of the sheet
 		{"P-02", "ورزش بانوان", 2.5, "۴۰٪", false},
+		{"P-03", "نیمکت", tenth * 3, nil, nil}, // 0.30000000000000004 million rial
 	})
 	b, err := Decode(bytes.NewReader(data), "projects.xlsx", Options{CycleID: "c"})
 	if err != nil {
@@ -57,6 +61,8 @@ func TestDecodeXLSX(t *testing.T) {
 			GenderMarker: pbequity.NotScreened, WomenShare: 0.55, Selected: ptr(true)},
 		{CycleID: "c", ID: "P-02", Title: "ورزش بانوان", Cost: 2_500_000, ProposerGender: pbequity.Unknown,
 			GenderMarker: pbequity.NotScreened, WomenShare: 0.4, Selected: ptr(false)},
+		{CycleID: "c", ID: "P-03", Title: "نیمکت", Cost: 300_000, ProposerGender: pbequity.Unknown,
+			GenderMarker: pbequity.NotScreened, WomenShare: -1},
 	}
 	if !reflect.DeepEqual(b.Projects, want) {
 		t.Errorf("Projects =\n%+v\nwant\n%+v", b.Projects, want)
