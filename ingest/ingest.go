@@ -222,7 +222,7 @@ func estimateRows(r io.Reader, head []byte) int {
 	if size <= 0 || lines < 2 {
 		return 0
 	}
-	return int(size/int64(len(head))*int64(lines)) + lines
+	return int(float64(size)/float64(len(head))*float64(lines)) + lines
 }
 
 // decoder validates the rows of one file.
