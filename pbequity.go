@@ -357,12 +357,15 @@ func RoleRank(role string) int {
 	return -1
 }
 
-// VoteData is what allocation rules and outcome fairness need of a cycle:
-// its projects, every vote row (in load order, so ballots keep their
-// order) and the participants with their demographics.
-type VoteData struct {
-	Cycle        Cycle
-	Projects     []Project
-	Votes        []Vote
-	Participants []Participant
+// Ballots are a cycle's votes reduced for the allocation rules: one ballot
+// per voter, in the order voters first appear, each listing indices into
+// Projects (in rank order for ordinal ballots).
+type Ballots struct {
+	Cycle    Cycle
+	Projects []Project
+	// Voters are the participant ids of the ballots.
+	Voters []string
+	Ballot [][]int32
+	// Points are the points given to each listed project (0 when none).
+	Points [][]int64
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/pbequity/pbequity"
@@ -50,6 +51,28 @@ func (d *DB) Cycle(ctx context.Context, id string) (*pbequity.CycleSummary, erro
 		}
 	}
 	return nil, pbequity.Errorf(pbequity.ENOTFOUND, "cycle %q not found", id)
+}
+
+// CycleInfo returns a cycle's own row without counting its people, or an
+// ENOTFOUND error.
+func (d *DB) CycleInfo(ctx context.Context, id string) (*pbequity.Cycle, error) {
+	var c pbequity.Cycle
+	var start, end sql.NullTime
+	var meta string
+	err := d.db.QueryRowContext(ctx, statement("cycle"), id).Scan(&c.ID, &c.Name, &c.NameEn, &c.Unit, &c.FiscalYear,
+		&c.Budget, &c.Currency, &c.VoteType, &c.Rule, &c.MinProjectScore, &c.MinLength, &c.MaxLength, &c.MaxSumPoints,
+		&start, &end, &c.Description, &meta)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, pbequity.Errorf(pbequity.ENOTFOUND, "cycle %q not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cycle: %w", translate(err))
+	}
+	c.StartDate, c.EndDate = start.Time, end.Time
+	if meta != "" {
+		json.Unmarshal([]byte(meta), &c.Meta)
+	}
+	return &c, nil
 }
 
 // Aggregates reduces a cycle's data to the counts its indicators rest on.

@@ -3,26 +3,71 @@ package queries
 import (
 	"context"
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/pbequity/pbequity"
 )
 
-// VoteData returns a cycle's projects, vote rows and participants.
-func (d *DB) VoteData(ctx context.Context, cycleID string) (*pbequity.VoteData, error) {
-	c, err := d.Cycle(ctx, cycleID)
+// Ballots returns a cycle's projects and its ballots. DuckDB groups the
+// vote rows by voter and packs each ballot into a short string.
+func (d *DB) Ballots(ctx context.Context, cycleID string) (*pbequity.Ballots, error) {
+	c, err := d.CycleInfo(ctx, cycleID)
 	if err != nil {
 		return nil, err
 	}
-	vd := &pbequity.VoteData{Cycle: c.Cycle}
-	if vd.Projects, err = d.Projects(ctx, cycleID); err != nil {
+	b := &pbequity.Ballots{Cycle: *c}
+	if b.Projects, err = d.Projects(ctx, cycleID); err != nil {
 		return nil, err
 	}
-	rows, err := d.db.QueryContext(ctx, statement("votes"), cycleID)
+	rows, err := d.db.QueryContext(ctx, statement("ballots"), cycleID)
 	if err != nil {
-		return nil, fmt.Errorf("votes: %w", translate(err))
+		return nil, fmt.Errorf("ballots: %w", translate(err))
 	}
 	defer rows.Close()
-	// Intern ids: ballots repeat participant ids, projects are few.
+	var flatP []int32
+	var flatQ []int64
+	var voter, ballot string
+	for rows.Next() {
+		if err := rows.Scan(&voter, &ballot); err != nil {
+			return nil, fmt.Errorf("ballots: %w", translate(err))
+		}
+		start := len(flatP)
+		for len(ballot) > 0 {
+			var item string
+			item, ballot, _ = strings.Cut(ballot, ",")
+			js, ps, _ := strings.Cut(item, ":")
+			j, err1 := strconv.ParseInt(js, 10, 32)
+			pt, err2 := strconv.ParseInt(ps, 10, 64)
+			if err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("ballots: bad item %q", item)
+			}
+			flatP = append(flatP, int32(j))
+			flatQ = append(flatQ, pt)
+		}
+		b.Voters = append(b.Voters, voter)
+		// Slices are cut after the loop: flatP may still move while growing.
+		b.Ballot = append(b.Ballot, []int32{int32(start), int32(len(flatP))})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ballots: %w", translate(err))
+	}
+	b.Points = make([][]int64, len(b.Ballot))
+	for i, r := range b.Ballot {
+		lo, hi := r[0], r[1]
+		b.Ballot[i] = flatP[lo:hi:hi]
+		b.Points[i] = flatQ[lo:hi:hi]
+	}
+	return b, nil
+}
+
+// Participants returns the participants of a cycle with their demographics.
+func (d *DB) Participants(ctx context.Context, cycleID string) ([]pbequity.Participant, error) {
+	rows, err := d.db.QueryContext(ctx, statement("participants"), cycleID)
+	if err != nil {
+		return nil, fmt.Errorf("participants: %w", translate(err))
+	}
+	defer rows.Close()
 	intern := map[string]string{}
 	str := func(s string) string {
 		if v, ok := intern[s]; ok {
@@ -31,32 +76,16 @@ func (d *DB) VoteData(ctx context.Context, cycleID string) (*pbequity.VoteData, 
 		intern[s] = s
 		return s
 	}
+	var out []pbequity.Participant
 	for rows.Next() {
-		var v pbequity.Vote
-		var rank int64
-		if err := rows.Scan(&v.ParticipantID, &v.ProjectID, &v.Points, &rank); err != nil {
-			return nil, fmt.Errorf("votes: %w", translate(err))
-		}
-		v.CycleID, v.ProjectID, v.Rank = cycleID, str(v.ProjectID), int(rank)
-		vd.Votes = append(vd.Votes, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("votes: %w", translate(err))
-	}
-	prows, err := d.db.QueryContext(ctx, statement("participants"), cycleID)
-	if err != nil {
-		return nil, fmt.Errorf("participants: %w", translate(err))
-	}
-	defer prows.Close()
-	for prows.Next() {
 		p := pbequity.Participant{CycleID: cycleID}
 		var gender string
 		var age int64
-		if err := prows.Scan(&p.ID, &gender, &age, &p.AgeBand, &p.Area, &p.Channel); err != nil {
+		if err := rows.Scan(&p.ID, &gender, &age, &p.AgeBand, &p.Area, &p.Channel); err != nil {
 			return nil, fmt.Errorf("participants: %w", translate(err))
 		}
-		p.Gender, p.Age, p.AgeBand, p.Area = pbequity.Gender(gender), int(age), str(p.AgeBand), str(p.Area)
-		vd.Participants = append(vd.Participants, p)
+		p.Gender, p.Age, p.AgeBand, p.Area, p.Channel = pbequity.Gender(str(gender)), int(age), str(p.AgeBand), str(p.Area), str(p.Channel)
+		out = append(out, p)
 	}
-	return vd, prows.Err()
+	return out, rows.Err()
 }

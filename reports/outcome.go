@@ -8,9 +8,10 @@ import (
 	"github.com/pbequity/pbequity/analytics/rules"
 )
 
-// VoteSource gives the votes of a cycle; *queries.DB is one.
+// VoteSource gives the ballots and participants of a cycle; *queries.DB is one.
 type VoteSource interface {
-	VoteData(ctx context.Context, cycleID string) (*pbequity.VoteData, error)
+	Ballots(ctx context.Context, cycleID string) (*pbequity.Ballots, error)
+	Participants(ctx context.Context, cycleID string) ([]pbequity.Participant, error)
 }
 
 // Outcome is the funded set of a rule on a cycle's votes, the audit of the
@@ -66,8 +67,9 @@ type GroupRow struct {
 }
 
 // OutcomeOf runs a rule ("" = the cycle's official rule, else greedy) on
-// the votes of a cycle.
-func OutcomeOf(vd *pbequity.VoteData, rule, completion string, k int) (*Outcome, error) {
+// the ballots of a cycle. Fairness by group is computed when people (the
+// cycle's participants) is not nil.
+func OutcomeOf(vd *pbequity.Ballots, people []pbequity.Participant, rule, completion string, k int) (*Outcome, error) {
 	if k <= 0 {
 		k = 5
 	}
@@ -81,7 +83,7 @@ func OutcomeOf(vd *pbequity.VoteData, rule, completion string, k int) (*Outcome,
 	if !known(rule) {
 		return nil, pbequity.Errorf(pbequity.EINVALID, "unknown rule %q: use one of %v", rule, rules.Names)
 	}
-	e, err := rules.FromVotes(vd.Cycle, vd.Projects, vd.Votes)
+	e, err := rules.FromBallots(vd)
 	if err != nil {
 		return nil, err
 	}
@@ -119,12 +121,14 @@ func OutcomeOf(vd *pbequity.VoteData, rule, completion string, k int) (*Outcome,
 				Extra: nonNil(extra), Missing: nonNil(missing)}
 		}
 	}
-	// Fairness by gender, age band and area of the voters.
-	people := make(map[string]*pbequity.Participant, len(vd.Participants))
-	for i := range vd.Participants {
-		people[vd.Participants[i].ID] = &vd.Participants[i]
+	if people == nil {
+		return out, nil
 	}
-	order := ballotOrder(vd.Votes)
+	// Fairness by gender, age band and area of the voters.
+	byPerson := make(map[string]*pbequity.Participant, len(people))
+	for i := range people {
+		byPerson[people[i].ID] = &people[i]
+	}
 	cats := make([]string, len(e.ProjectIDs))
 	for j, id := range e.ProjectIDs {
 		if p := byID[id]; p != nil {
@@ -135,29 +139,11 @@ func OutcomeOf(vd *pbequity.VoteData, rule, completion string, k int) (*Outcome,
 	for _, dim := range []string{"gender", "age_band", "area"} {
 		groups := make([]string, len(e.Ballots))
 		for i := range groups {
-			var p *pbequity.Participant
-			if i < len(order) {
-				p = people[order[i]]
-			}
-			groups[i] = label(p, dim)
+			groups[i] = label(byPerson[vd.Voters[i]], dim)
 		}
 		out.Fairness[dim] = suppressGroups(rules.Fairness(e, o.Funded, groups, cats), k)
 	}
 	return out, nil
-}
-
-// ballotOrder lists participant ids in order of first appearance, the order
-// of rules.FromVotes' ballots.
-func ballotOrder(votes []pbequity.Vote) []string {
-	seen := map[string]bool{}
-	var ids []string
-	for _, v := range votes {
-		if !seen[v.ParticipantID] {
-			seen[v.ParticipantID] = true
-			ids = append(ids, v.ParticipantID)
-		}
-	}
-	return ids
 }
 
 func label(p *pbequity.Participant, dim string) string {
@@ -248,9 +234,13 @@ func (s *Service) Outcome(ctx context.Context, cycleID, rule, completion string)
 	if !ok {
 		return nil, pbequity.Errorf(pbequity.EINTERNAL, "no vote source")
 	}
-	vd, err := vs.VoteData(ctx, cycleID)
+	b, err := vs.Ballots(ctx, cycleID)
 	if err != nil {
 		return nil, err
 	}
-	return OutcomeOf(vd, rule, completion, s.K())
+	people, err := vs.Participants(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	return OutcomeOf(b, people, rule, completion, s.K())
 }

@@ -358,3 +358,46 @@ func Audit(e *Election, official []bool, o *Outcome) (extra, missing []string) {
 	}
 	return extra, missing
 }
+
+// FromBallots builds an election from ballots of project indices. Ordinal
+// ballots are scored k, k−1, …, 1 for a ballot of length k (the ballot is in
+// rank order); cumulative and scoring ballots keep their points; approval
+// and choose-1 ballots have none.
+func FromBallots(b *pbequity.Ballots) (*Election, error) {
+	c := b.Cycle
+	e := &Election{
+		Budget:          c.Budget,
+		VoteType:        c.VoteType,
+		Costs:           make([]int64, len(b.Projects)),
+		ProjectIDs:      make([]string, len(b.Projects)),
+		MinProjectScore: c.MinProjectScore,
+		Ballots:         make([]Ballot, len(b.Ballot)),
+	}
+	for i, p := range b.Projects {
+		e.Costs[i], e.ProjectIDs[i] = p.Cost, p.ID
+	}
+	points := c.VoteType == pbequity.VoteCumulative || c.VoteType == pbequity.VoteScoring
+	ordinal := c.VoteType == pbequity.VoteOrdinal
+	var flat []int64
+	if ordinal {
+		n := 0
+		for _, bl := range b.Ballot {
+			n += len(bl)
+		}
+		flat = make([]int64, 0, n)
+	}
+	for i, bl := range b.Ballot {
+		e.Ballots[i].Projects = bl
+		switch {
+		case points && i < len(b.Points):
+			e.Ballots[i].Points = b.Points[i]
+		case ordinal:
+			start := len(flat)
+			for k := range bl {
+				flat = append(flat, int64(len(bl)-k))
+			}
+			e.Ballots[i].Points = flat[start:len(flat):len(flat)]
+		}
+	}
+	return e, e.validate()
+}

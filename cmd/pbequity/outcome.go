@@ -32,11 +32,18 @@ func cmdOutcome(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer db.Close()
-	vd, err := db.VoteData(ctx, *cycle)
+	b, err := db.Ballots(ctx, *cycle)
 	if err != nil {
 		return err
 	}
-	o, err := reports.OutcomeOf(vd, *rule, *completion, *k)
+	// Fairness by group needs the participants; the plain list of ids does not.
+	var people []pbequity.Participant
+	if *format == "json" {
+		if people, err = db.Participants(ctx, *cycle); err != nil {
+			return err
+		}
+	}
+	o, err := reports.OutcomeOf(b, people, *rule, *completion, *k)
 	if err != nil {
 		return err
 	}

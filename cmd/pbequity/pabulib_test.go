@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/analytics/rules"
+	"github.com/pbequity/pbequity/ingest/pabulib"
 	"github.com/pbequity/pbequity/queries"
 	"github.com/pbequity/pbequity/reports"
 )
@@ -76,11 +79,39 @@ func TestPabulibThroughTheDatabase(t *testing.T) {
 				t.Errorf("re-upload changed the votes: %d → %d", votes, again)
 			}
 			// The city's own rule reproduces the recorded outcome.
-			vd, err := db.VoteData(ctx, id)
+			b, err := db.Ballots(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			o, err := reports.OutcomeOf(vd, "", "", 5)
+			// Ballots packed by DuckDB give the scores of the file's own rows.
+			pf, err := pabulib.Decode(bytes.NewReader(raw), name, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			direct, err := rules.FromVotes(pf.Cycle, pf.Projects, pf.Votes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			packed, err := rules.FromBallots(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Project order may differ (file order, id order): compare scores by id.
+			ds, ps := map[string]int64{}, map[string]int64{}
+			for j, s := range direct.Scores() {
+				ds[direct.ProjectIDs[j]] = s
+			}
+			for j, s := range packed.Scores() {
+				ps[packed.ProjectIDs[j]] = s
+			}
+			if !maps.Equal(ds, ps) || len(direct.Ballots) != len(packed.Ballots) {
+				t.Errorf("scores from the database %v, from the file %v (%d vs %d ballots)", ps, ds, len(packed.Ballots), len(direct.Ballots))
+			}
+			people, err := db.Participants(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := reports.OutcomeOf(b, people, "", "", 5)
 			if err != nil {
 				t.Fatalf("outcome: %v", err)
 			}
