@@ -193,13 +193,28 @@ var required = map[string][]field{
 	KindPopulation:    {fArea, fGender, fCount},
 }
 
+// personalHeaders name columns of direct identifiers. Such a column is
+// never kept in Extra: it is listed in Batch.Unknown and its values dropped.
+var personalHeaders = map[string]bool{}
+
+func init() {
+	for _, h := range []string{"name", "full name", "first name", "last name", "surname", "نام",
+		"نام خانوادگی", "نام و نام خانوادگی", "phone", "mobile", "tel", "telephone", "phone number",
+		"mobile number", "تلفن", "موبایل", "تلفن همراه", "شماره تماس", "شماره تلفن", "شماره موبایل",
+		"national code", "national id", "کد ملی", "شماره ملی", "email", "e-mail", "ایمیل",
+		"پست الکترونیک", "address", "نشانی", "آدرس", "ip"} {
+		personalHeaders[normKey(h)] = true
+	}
+}
+
 // column is one column of an upload's header.
 type column struct {
-	header string // as written in the file
-	field  field  // fNone for unknown columns
-	exp    int    // amount unit of the column, as a power of ten of rials
-	hasExp bool   // the header stated the unit
-	pct    bool   // the header says the values are percentages
+	header   string // as written in the file
+	personal bool   // an unknown column of direct identifiers
+	field    field  // fNone for unknown columns
+	exp      int    // amount unit of the column, as a power of ten of rials
+	hasExp   bool   // the header stated the unit
+	pct      bool   // the header says the values are percentages
 }
 
 // lookup maps a folded header name to a field of kind.
@@ -236,6 +251,7 @@ func mapHeader(kind, h string) column {
 		c.pct = c.field == fWomenShare && percentAliases[k]
 		return c
 	}
+	c.personal = personalHeaders[k]
 	base, suffix, ok := splitSuffix(h)
 	if !ok {
 		return c

@@ -191,6 +191,20 @@ func TestDecodeUnknownColumns(t *testing.T) {
 	}
 }
 
+func TestDecodePersonalColumns(t *testing.T) {
+	b, err := decodeString("participant_id,gender,نام و نام خانوادگی,موبایل,contact,note\nv1,F,مریم احمدی,09121234567,0912 765 4321,hi\n", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"contact": Pseudonym("09127654321", nil), "note": "hi"}
+	if got := b.Participants[0].Extra; !reflect.DeepEqual(got, want) {
+		t.Errorf("Extra = %v, want %v (no names, no phones in clear)", got, want)
+	}
+	if want := []string{"نام و نام خانوادگی", "موبایل", "contact", "note"}; !reflect.DeepEqual(b.Unknown, want) {
+		t.Errorf("Unknown = %q, want %q", b.Unknown, want)
+	}
+}
+
 func TestDecodeMaxErrors(t *testing.T) {
 	var b bytes.Buffer
 	b.WriteString("participant_id,project_id,points\n")

@@ -147,7 +147,9 @@ func (d *decoder) cycle(row int, cells [][]byte) (string, bool) {
 	return d.opt.CycleID, true
 }
 
-// extraOf keeps the non-blank values of unknown columns.
+// extraOf keeps the non-blank values of unknown columns, but for columns
+// of direct identifiers (names, phones…); a value that is a phone number,
+// national code or e-mail address is kept as its pseudonym.
 func (d *decoder) extraOf(row int, cells [][]byte) (map[string]string, bool) {
 	if !d.extra || len(d.unknown) == 0 {
 		return nil, true
@@ -156,7 +158,7 @@ func (d *decoder) extraOf(row int, cells [][]byte) (map[string]string, bool) {
 	ok := true
 	for _, i := range d.unknown {
 		v := trimBytes(cells[i])
-		if len(v) == 0 {
+		if len(v) == 0 || d.cols[i].personal {
 			continue
 		}
 		if !utf8.Valid(v) {
@@ -167,7 +169,11 @@ func (d *decoder) extraOf(row int, cells [][]byte) (map[string]string, bool) {
 		if m == nil {
 			m = make(map[string]string, len(d.unknown))
 		}
-		m[d.cols[i].header] = string(v)
+		s := string(v)
+		if canon, ok := personal(s); ok {
+			s = pseudonym(canon, d.opt.PseudonymKey)
+		}
+		m[d.cols[i].header] = s
 	}
 	return m, ok
 }
