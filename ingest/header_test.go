@@ -205,6 +205,17 @@ func TestDecodePersonalColumns(t *testing.T) {
 	}
 }
 
+func TestDecodeProjectExtraAmounts(t *testing.T) {
+	b, err := decodeString("project_id,title,cost,estimate,proposer phone\np1,a,1,1200000000,09121234567\n", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"estimate": "1200000000", "proposer phone": Pseudonym("09121234567", nil)}
+	if got := b.Projects[0].Extra; !reflect.DeepEqual(got, want) {
+		t.Errorf("Extra = %v, want %v", got, want)
+	}
+}
+
 func TestDecodeMaxErrors(t *testing.T) {
 	var b bytes.Buffer
 	b.WriteString("participant_id,project_id,points\n")

@@ -170,7 +170,9 @@ func (d *decoder) extraOf(row int, cells [][]byte) (map[string]string, bool) {
 			m = make(map[string]string, len(d.unknown))
 		}
 		s := string(v)
-		if canon, ok := personal(s); ok {
+		// A 10-digit number is a national code among participants' data, but
+		// more likely an amount in rials among projects'.
+		if canon, ok := personal(s); ok && (d.kind == KindParticipants || len(canon) != 10) {
 			s = pseudonym(canon, d.opt.PseudonymKey)
 		}
 		m[d.cols[i].header] = s
