@@ -141,6 +141,9 @@ func TestDecodeRowErrors(t *testing.T) {
 		{"blank lines keep row numbers", "participant_id,project_id\n\nv1,\n", Options{}, []pbequity.FieldError{
 			{Row: 3, Column: "project_id", Message: "a value is required"},
 		}},
+		{"empty rows of a spreadsheet export are skipped", "participant_id,project_id\nv1,p1\n,\n , \nv2,\n", Options{}, []pbequity.FieldError{
+			{Row: 5, Column: "project_id", Message: "a value is required"},
+		}},
 		{"multi-line cell keeps row numbers", "project_id,title,cost\np1,\"two\nlines\",1\np2,x,y\n", Options{}, []pbequity.FieldError{
 			{Row: 3, Column: "cost", Value: "y", Message: `value "y" is not a number`},
 		}},

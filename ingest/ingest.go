@@ -304,6 +304,9 @@ func (d *decoder) run(src source, kind string, hint int) (*Batch, error) {
 			}
 			return nil, d.sourceErr(err)
 		}
+		if blankRow(cells) { // ",,,," rows that spreadsheets export
+			continue
+		}
 		if d.batch.Rows++; d.batch.Rows > d.opt.MaxRows {
 			return nil, pbequity.Errorf(pbequity.ETOOLARGE, "%s", render(d.opt.Lang, mTooManyRows, d.name, d.opt.MaxRows))
 		}
@@ -322,6 +325,19 @@ func (d *decoder) run(src source, kind string, hint int) (*Batch, error) {
 		return nil, &pbequity.ValidationError{Errors: d.errs, Truncated: d.truncated}
 	}
 	return d.batch, nil
+}
+
+// blankRow reports whether every cell of a row is blank.
+func blankRow(cells [][]byte) bool {
+	if len(cells) > 0 && len(trimBytes(cells[0])) > 0 {
+		return false // the common case, decided at once
+	}
+	for _, c := range cells {
+		if len(trimBytes(c)) > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // pad extends a short XLSX row to the header's width; cells beyond the
