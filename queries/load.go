@@ -100,6 +100,10 @@ func (w *Writer) load(l *Load) error {
 			return pbequity.Errorf(pbequity.ENOTFOUND, "cycle %q not found", cycleID)
 		}
 	}
+	// Any load may change the ballots (votes) or their project indices.
+	if err := w.Exec("DELETE FROM ballot_cache WHERE cycle_id = ?", cycleID); err != nil {
+		return err
+	}
 	total, done := l.Rows(), int64(0)
 	tick := func() {
 		done++

@@ -247,7 +247,7 @@ func jsonMap(m map[string]string) any {
 }
 
 // cycleTables are the per-cycle tables, children first.
-var cycleTables = []string{"votes", "participation", "participants", "budget_lines", "projects", "categories", "population", "areas", "datasets", "cycles"}
+var cycleTables = []string{"ballot_cache", "votes", "participation", "participants", "budget_lines", "projects", "categories", "population", "areas", "datasets", "cycles"}
 
 // DeleteCycle removes a cycle and every row that belongs to it.
 func (w *Writer) DeleteCycle(id string) error {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -82,6 +83,14 @@ func TestPabulibThroughTheDatabase(t *testing.T) {
 			b, err := db.Ballots(ctx, id)
 			if err != nil {
 				t.Fatal(err)
+			}
+			// The second read comes from ballot_cache and is the same.
+			cached, err := db.Ballots(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(cached.Voters, b.Voters) || !reflect.DeepEqual(cached.Ballot, b.Ballot) || !reflect.DeepEqual(cached.Points, b.Points) {
+				t.Errorf("cached ballots differ from computed ones")
 			}
 			// Ballots packed by DuckDB give the scores of the file's own rows.
 			pf, err := pabulib.Decode(bytes.NewReader(raw), name, id)
