@@ -58,6 +58,11 @@ type Options struct {
 	// MaxUnzip bounds the unpacked size of an XLSX file in bytes (default
 	// DefaultMaxUnzip).
 	MaxUnzip int64
+	// KnownProjects, when set, tells whether a project id exists in the
+	// cycle; references of votes, budget lines and participation events to
+	// other projects are listed in Batch.Unresolved, for the caller to
+	// resolve against the other files of the upload.
+	KnownProjects func(id string) bool
 	// PseudonymKey, when set, keys the hash (HMAC-SHA-256) that replaces
 	// phone numbers, national codes and e-mail addresses used as
 	// participant ids; without it the hash is a plain SHA-256, which a
@@ -91,6 +96,10 @@ type Batch struct {
 	Participation []pbequity.Participation
 	Votes         []pbequity.Vote
 	Population    []pbequity.PopulationCount
+	// Unresolved lists references to projects that KnownProjects did not
+	// know, with their rows (up to MaxErrors): errors unless another file of
+	// the upload defines those projects.
+	Unresolved []pbequity.FieldError
 	// Unknown lists the headers, as written, that map to no field of the
 	// kind. Their values are kept in Extra where the row type has it
 	// (projects, participants) and dropped otherwise.
@@ -227,6 +236,7 @@ func estimateRows(r io.Reader, head []byte) int {
 
 // decoder validates the rows of one file.
 type decoder struct {
+	refs    map[string]bool // project ids already checked against KnownProjects
 	opt     Options
 	name    string
 	kind    string

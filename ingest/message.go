@@ -20,6 +20,7 @@ const (
 	mRequired
 	mDuplicateID
 	mDuplicateVote
+	mUnknownProject
 	mDuplicateCell
 	mDuplicateLine
 	mBadGender
@@ -67,6 +68,7 @@ var messages = [...][2]string{
 	mRequired:        {"a value is required", "این خانه نباید خالی باشد"},
 	mDuplicateID:     {"duplicate id %q (first on row %d)", "شناسهٔ «%s» تکراری است (نخستین بار در ردیف %d)"},
 	mDuplicateVote:   {"duplicate vote of %q for project %q (first on row %d)", "رای تکراری «%s» برای طرح «%s» (نخستین بار در ردیف %d)"},
+	mUnknownProject:  {"unknown project id %q (not in this cycle nor in this upload)", "شناسهٔ طرح «%s» ناشناخته است (نه در این دوره و نه در این بارگذاری)"},
 	mDuplicateCell:   {"duplicate count for area %q, gender %q, age band %q (first on row %d)", "شمار تکراری برای محدودهٔ «%s»، جنسیت «%s»، گروه سنی «%s» (نخستین بار در ردیف %d)"},
 	mDuplicateLine:   {"duplicate line %q of project %q (first on row %d)", "ردیف «%s» طرح «%s» تکراری است (نخستین بار در ردیف %d)"},
 	mBadGender:       {"unknown gender %q (use F, M, O or blank: female, male, other, unknown)", "جنسیت «%s» شناخته نیست (زن، مرد، دیگر، یا خالی برای نامشخص)"},

@@ -35,6 +35,29 @@ func (d *decoder) intern(row int, f field, b []byte) (string, bool) {
 	return s, true
 }
 
+// projectRef checks a referenced project id against Options.KnownProjects,
+// asking once per distinct id. An id not known yet is not an error here: it
+// is listed in Batch.Unresolved (another file of the same upload may define
+// it) and the row is kept.
+func (d *decoder) projectRef(row int, f field, id string) bool {
+	if d.opt.KnownProjects == nil || id == "" {
+		return true
+	}
+	if d.refs == nil {
+		d.refs = map[string]bool{}
+	}
+	ok, seen := d.refs[id]
+	if !seen {
+		ok = d.opt.KnownProjects(id)
+		d.refs[id] = ok
+	}
+	if !ok && len(d.batch.Unresolved) < d.opt.MaxErrors {
+		d.batch.Unresolved = append(d.batch.Unresolved, pbequity.FieldError{
+			File: d.name, Row: row, Column: d.header(f), Value: id, Message: render(d.opt.Lang, mUnknownProject, id)})
+	}
+	return true
+}
+
 // text returns b as a new string after checking its encoding.
 func (d *decoder) text(row int, f field, b []byte) (string, bool) {
 	if !utf8.Valid(b) {
@@ -308,7 +331,7 @@ func (d *decoder) budgetLine(row int, cells [][]byte) {
 	check(good)
 	if v, has := d.required(row, cells, fProjectID); has {
 		l.ProjectID, good = d.intern(row, fProjectID, v)
-		check(good)
+		check(good && d.projectRef(row, fProjectID, l.ProjectID))
 	} else {
 		ok = false
 	}
@@ -517,7 +540,7 @@ func (d *decoder) participation(row int, cells [][]byte) {
 	}
 	if v := d.cell(cells, fProjectID); len(v) > 0 {
 		p.ProjectID, good = d.intern(row, fProjectID, v)
-		check(good)
+		check(good && d.projectRef(row, fProjectID, p.ProjectID))
 	}
 	if v := d.cell(cells, fDate); len(v) > 0 {
 		t, good := parseDate(string(v))
@@ -567,7 +590,7 @@ func (d *decoder) vote(row int, cells [][]byte) {
 	if p := d.cell(cells, fProjectID); len(p) == 0 {
 		d.fail(row, fProjectID, nil, mRequired)
 		ok = false
-	} else if s, good := d.intern(row, fProjectID, p); !good {
+	} else if s, good := d.intern(row, fProjectID, p); !good || !d.projectRef(row, fProjectID, s) {
 		ok = false
 	} else {
 		v.ProjectID = s

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -27,6 +28,8 @@ type uploader struct {
 	invalidate func(cycleID string)
 	// progress, when set, reports rows written.
 	progress func(done, total int64)
+	// maxRows bounds the data rows of one file (0: ingest's default).
+	maxRows int
 }
 
 // Upload validates every file, then loads them all or nothing.
@@ -40,12 +43,15 @@ func (u *uploader) Upload(ctx context.Context, req pbequity.UploadRequest) (*pbe
 	res := &pbequity.UploadResult{CycleID: req.CycleID}
 	var loads []*queries.Load
 	var problems pbequity.ValidationError
-	known, err := u.db.ProjectIDs(ctx, req.CycleID)
+	var unresolved []pbequity.FieldError
+	inCycle, err := u.db.ProjectIDs(ctx, req.CycleID)
 	if err != nil {
 		return nil, err
 	}
+	known := maps.Clone(inCycle)
 	for _, f := range req.Files {
-		l, ds, err := u.decode(ctx, req, f)
+		l, ds, un, err := u.decode(ctx, req, f, func(id string) bool { return inCycle[id] })
+		unresolved = append(unresolved, un...)
 		var ve *pbequity.ValidationError
 		switch {
 		case errors.As(err, &ve):
@@ -62,26 +68,10 @@ func (u *uploader) Upload(ctx context.Context, req pbequity.UploadRequest) (*pbe
 		res.Datasets = append(res.Datasets, ds)
 		res.Rows += ds.Rows
 	}
-	// References to projects: those of the cycle and of this upload.
-	for _, l := range loads {
-		if l.Cycle != nil {
-			continue // a Pabulib file is checked whole by its decoder
-		}
-		name := l.Dataset.FileName
-		check := func(id string, row int) {
-			if id != "" && !known[id] && len(problems.Errors) < ingest.DefaultMaxErrors {
-				problems.Errors = append(problems.Errors, pbequity.FieldError{File: name, Row: row, Column: "project_id", Value: id,
-					Message: msg(req.Lang, "unknown project id (not in this cycle nor in this upload)", "شناسه طرح ناشناخته است (نه در این دوره و نه در این بارگذاری)")})
-			}
-		}
-		for _, v := range l.Votes {
-			check(v.ProjectID, 0)
-		}
-		for _, b := range l.BudgetLines {
-			check(b.ProjectID, 0)
-		}
-		for _, e := range l.Participation {
-			check(e.ProjectID, 0)
+	// References to projects neither in the cycle nor in this upload.
+	for _, un := range unresolved {
+		if !known[un.Value] && len(problems.Errors) < ingest.DefaultMaxErrors {
+			problems.Errors = append(problems.Errors, un)
 		}
 	}
 	if len(problems.Errors) > 0 {
@@ -114,7 +104,7 @@ func msg(lang, en, fa string) string {
 }
 
 // decode reads one file into a Load, hashing it on the way.
-func (u *uploader) decode(ctx context.Context, req pbequity.UploadRequest, f pbequity.UploadFile) (*queries.Load, pbequity.DatasetResult, error) {
+func (u *uploader) decode(ctx context.Context, req pbequity.UploadRequest, f pbequity.UploadFile, known func(string) bool) (*queries.Load, pbequity.DatasetResult, []pbequity.FieldError, error) {
 	h := sha256.New()
 	body := io.TeeReader(f.Body, h)
 	name := filepath.Base(f.Name)
@@ -124,19 +114,22 @@ func (u *uploader) decode(ctx context.Context, req pbequity.UploadRequest, f pbe
 	}
 	l := &queries.Load{}
 	ds := pbequity.DatasetResult{File: name, Kind: kind}
+	var unresolved []pbequity.FieldError
 	if kind == "pabulib" {
 		pf, err := pabulib.Decode(body, name, req.CycleID)
 		if err != nil {
-			return nil, ds, err
+			return nil, ds, nil, err
 		}
 		pf.Cycle.ID = req.CycleID
 		l.Cycle = &pf.Cycle
 		l.Projects, l.Participants, l.Votes = pf.Projects, pf.Participants, pf.Votes
 	} else {
-		b, err := ingest.Decode(body, name, ingest.Options{Kind: kind, Unit: req.Unit, Lang: req.Lang, Sheet: req.Sheet, CycleID: req.CycleID})
+		b, err := ingest.Decode(body, name, ingest.Options{Kind: kind, Unit: req.Unit, Lang: req.Lang, Sheet: req.Sheet,
+			CycleID: req.CycleID, MaxRows: u.maxRows, KnownProjects: known})
 		if err != nil {
-			return nil, ds, err
+			return nil, ds, nil, err
 		}
+		unresolved = b.Unresolved
 		ds.Kind, ds.Unknown = b.Kind, b.Unknown
 		l.Projects, l.BudgetLines, l.Participants = b.Projects, b.BudgetLines, b.Participants
 		l.Participation, l.Votes, l.Population = b.Participation, b.Votes, b.Population
@@ -152,7 +145,7 @@ func (u *uploader) decode(ctx context.Context, req pbequity.UploadRequest, f pbe
 	}
 	l.Dataset = queries.Dataset{ID: ds.ID, CycleID: req.CycleID, Kind: ds.Kind, FileName: name, SHA256: ds.SHA256,
 		Rows: ds.Rows, Role: role, Anonymous: req.Anonymous}
-	return l, ds, ctx.Err()
+	return l, ds, unresolved, ctx.Err()
 }
 
 // totals sums the parsed amounts per category (projects) or per project
@@ -206,7 +199,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		req.Files = append(req.Files, pbequity.UploadFile{Name: name, Body: f})
 	}
 	p := newProgress(stderr, "ingest")
-	u := &uploader{db: db, progress: func(done, total int64) { p.update(int(done), int(total)) }}
+	u := &uploader{db: db, maxRows: 100_000_000, progress: func(done, total int64) { p.update(int(done), int(total)) }}
 	res, err := u.Upload(ctx, req)
 	if err != nil {
 		return err
