@@ -286,7 +286,7 @@ var stageProb = map[pbequity.Stage][2]float64{
 
 var ballotLength = []float64{0.15, 0.35, 0.65, 0.85, 1.0} // cumulative P(k = 1..5)
 
-var channels = []string{"online", "in-person", "sms", "paper"}
+var channels = []string{"online", "in_person", "sms", "paper"}
 
 func (g *generator) people() error {
 	id := g.spec.id
