@@ -38,6 +38,8 @@ type Config struct {
 	Uploader Uploader
 	// MaxUpload bounds an upload request's body in bytes (default DefaultMaxUpload).
 	MaxUpload int64
+	// Querier runs analysts' ad hoc and saved SQL in a sandbox (nil: off).
+	Querier Querier
 }
 
 // Server is the pbequity HTTP handler.
@@ -69,6 +71,10 @@ func New(cfg Config) *Server {
 	r.HandleFunc("/api/v1/cycles/{cycle}/indicators", s.apiIndicators).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/outcome", s.apiOutcome).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/uploads", s.require(pbequity.RoleCitizen, s.upload)).Methods(http.MethodPost)
+	r.HandleFunc("/query", s.console).Methods(get...)
+	r.HandleFunc("/api/v1/query", s.require(pbequity.RoleAnalyst, s.query)).Methods(http.MethodPost)
+	r.HandleFunc("/api/v1/queries", s.require(pbequity.RoleAnalyst, s.savedQueries)).Methods(get...)
+	r.HandleFunc("/api/v1/schema", s.require(pbequity.RoleAnalyst, s.schema)).Methods(get...)
 	if cfg.Assets != nil {
 		assets := http.StripPrefix("/assets/", http.FileServerFS(cfg.Assets))
 		r.PathPrefix("/assets/").Handler(cacheFor(24*time.Hour, assets)).Methods(get...)

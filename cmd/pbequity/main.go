@@ -25,7 +25,7 @@ Usage:
   pbequity ingest  --db F --cycle ID [--kind K] [--unit U] [--lang en|fa] FILE...
   pbequity report  --db F --cycle ID [--lang fa|en] [--out report.html]
   pbequity outcome --db F --cycle ID --rule R [--completion add1|none] [--format ids|json|csv]
-  pbequity query   --db F [--format table|csv|json|parquet] SQL
+  pbequity query   --db F [--format table|csv|json|parquet] [--out PATH] [--saved NAME --cycle ID] [--timeout 30s] [--list] SQL
   pbequity export  --db F --cycle ID --format pabulib|csv|parquet --out PATH
   pbequity token   create --db F --role citizen|councillor|analyst|admin
 
@@ -73,6 +73,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdIngest(ctx, rest, stdout, stderr)
 	case "outcome":
 		return cmdOutcome(ctx, rest, stdout, stderr)
+	case "query":
+		return cmdQuery(ctx, rest, stdout, stderr)
 	case "token":
 		return cmdToken(ctx, rest, stdout, stderr)
 	case "help", "-h", "--help":

@@ -22,7 +22,8 @@ import (
 func newHandler(db *queries.DB, k int, log *slog.Logger) http.Handler {
 	svc := reports.NewService(db, analytics.Options{K: k, Seed: 1})
 	up := &uploader{db: db, invalidate: svc.Invalidate}
-	return server.New(server.Config{Reports: svc, DB: db, Logger: log, Assets: reports.Assets(), Tokens: db, Uploader: up})
+	return server.New(server.Config{Reports: svc, DB: db, Logger: log, Assets: reports.Assets(), Tokens: db, Uploader: up,
+		Querier: newQuerier(db, log)})
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
