@@ -722,3 +722,28 @@ func (s *Sandbox) Parquet(ctx context.Context, req Request, path string) (Stats,
 	st.Elapsed = time.Since(start)
 	return st, err
 }
+
+// Drain runs a read statement on the trusted connections, outside the
+// sandbox, and reads every row: the baseline benchmarks compare the
+// sandbox and the API against.
+func (d *DB) Drain(ctx context.Context, query string, args ...any) (int64, error) {
+	rows, err := d.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return 0, fmt.Errorf("drain: %w", translate(err))
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	var n int64
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, fmt.Errorf("drain: %w", translate(err))
+		}
+		n++
+	}
+	return n, rows.Err()
+}
