@@ -197,8 +197,10 @@ func (f formatter) countInt(n int64, k int) string {
 // card is one headline figure.
 type card struct{ Key, Label, Value string }
 
-// Report renders the equity report of a cycle from its indicators.
-func Report(w io.Writer, c pbequity.CycleSummary, ind *analytics.Indicators, opt Options) error {
+// Report renders the equity report of a cycle from its indicators and, when
+// not nil, the comparison of allocation rules with the audit of the official
+// outcome.
+func Report(w io.Writer, c pbequity.CycleSummary, ind *analytics.Indicators, cmp *Comparison, opt Options) error {
 	o := opt.norm()
 	f := newFormatter(o.Lang)
 	name := c.Name
@@ -217,6 +219,7 @@ func Report(w io.Writer, c pbequity.CycleSummary, ind *analytics.Indicators, opt
 		Findings                                              []string
 		Notes                                                 []string
 		MoneyNote, SuppressionNote                            string
+		Rules                                                 *rulesView
 	}{
 		page: p, CycleName: name, Year: f.year(c.FiscalYear), Rule: c.Rule, Generated: f.date(o.Now),
 		Period:          f.date(c.StartDate) + " – " + f.date(c.EndDate),
@@ -224,6 +227,7 @@ func Report(w io.Writer, c pbequity.CycleSummary, ind *analytics.Indicators, opt
 		MoneyNote:       fmt.Sprintf(f.tr("currency_unit"), f.moneyUnit(c.Currency)),
 		SuppressionNote: fmt.Sprintf(f.tr("suppressed_note"), f.int(int64(ind.K))),
 	}
+	data.Rules = newRulesView(cmp, f, c.Currency)
 	vote := stageRow(ind, "vote")
 	data.Cards = []card{
 		{"budget", f.tr("budget") + " (" + f.moneyUnit(c.Currency) + ")", f.money(float64(c.Budget), c.Currency)},

@@ -31,6 +31,7 @@ type entry struct {
 	once    sync.Once
 	summary *pbequity.CycleSummary
 	ind     *analytics.Indicators
+	cmp     *Comparison // nil when the cycle has no ballots or too many voters
 	err     error
 	pages   sync.Map // lang → []byte
 }
@@ -78,7 +79,12 @@ func (s *Service) load(ctx context.Context, id string) (*entry, error) {
 		if agg, e.err = s.src.Aggregates(ctx, id); e.err != nil {
 			return
 		}
-		e.ind, e.err = analytics.Compute(*agg, s.opt)
+		if e.ind, e.err = analytics.Compute(*agg, s.opt); e.err != nil {
+			return
+		}
+		if _, ok := s.src.(VoteSource); ok && e.summary.Voters > 0 && e.summary.Voters <= CompareLimit {
+			e.cmp, e.err = s.Compare(ctx, id)
+		}
 	})
 	if e.err != nil {
 		// Do not keep failures (a cancelled request, a missing cycle that may be uploaded later).
@@ -113,7 +119,7 @@ func (s *Service) Report(ctx context.Context, id, lang string) ([]byte, error) {
 		return b.([]byte), nil
 	}
 	var buf bytes.Buffer
-	if err := Report(&buf, *e.summary, e.ind, Options{Lang: lang}); err != nil {
+	if err := Report(&buf, *e.summary, e.ind, e.cmp, Options{Lang: lang}); err != nil {
 		return nil, err
 	}
 	b, _ := e.pages.LoadOrStore(lang, buf.Bytes())
@@ -127,7 +133,7 @@ func (s *Service) Standalone(ctx context.Context, id, lang string) ([]byte, erro
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := Report(&buf, *e.summary, e.ind, Options{Lang: lang, Standalone: true}); err != nil {
+	if err := Report(&buf, *e.summary, e.ind, e.cmp, Options{Lang: lang, Standalone: true}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

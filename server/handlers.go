@@ -99,3 +99,12 @@ func (s *Server) apiOutcome(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, o)
 }
+
+func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
+	c, err := s.cfg.Reports.Compare(r.Context(), mux.Vars(r)["cycle"])
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}

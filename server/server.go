@@ -70,6 +70,7 @@ func New(cfg Config) *Server {
 	r.HandleFunc("/api/v1/cycles/{cycle}", s.apiCycle).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/indicators", s.apiIndicators).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/outcome", s.apiOutcome).Methods(get...)
+	r.HandleFunc("/api/v1/cycles/{cycle}/outcomes", s.apiCompare).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/uploads", s.require(pbequity.RoleCitizen, s.upload)).Methods(http.MethodPost)
 	r.HandleFunc("/query", s.console).Methods(get...)
 	r.HandleFunc("/api/v1/query", s.require(pbequity.RoleAnalyst, s.query)).Methods(http.MethodPost)
