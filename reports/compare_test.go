@@ -54,6 +54,20 @@ func TestCompare(t *testing.T) {
 	if !slices.Equal(m.Enter, []string{"c"}) || !slices.Equal(m.Leave, []string{"a"}) || m.Women.FundedShare == nil || *m.Women.FundedShare <= 0.5 {
 		t.Errorf("mes-cost row = %+v, want c to enter with a women's share above 0", m)
 	}
+	o, err := OutcomeOf(b, people, "greedy", "", 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gpr *Gap
+	for i := range o.Gaps {
+		if o.Gaps[i].Measure == "gpr" {
+			gpr = &o.Gaps[i]
+		}
+	}
+	// Under greedy the women get nothing: GPR ratio 0, flagged.
+	if gpr == nil || gpr.Ratio == nil || *gpr.Ratio != 0 || !gpr.Flagged {
+		t.Errorf("greedy GPR gap = %+v, want ratio 0 flagged", gpr)
+	}
 	if m.Reading[1] == "" || m.Reading[0] == "" {
 		t.Errorf("mes-cost reading = %q", m.Reading)
 	}

@@ -28,7 +28,10 @@ type Outcome struct {
 	Audit      *AuditResult    `json:"audit,omitempty"`
 	// Fairness maps a dimension (gender, age_band, area) to its groups.
 	Fairness map[string][]GroupRow `json:"fairness"`
-	K        int                   `json:"k"`
+	// Gaps are the women-to-men ratios of each fairness measure, flagged
+	// outside the parity band 0.97–1.03.
+	Gaps []Gap `json:"gaps,omitempty"`
+	K    int   `json:"k"`
 }
 
 // FundedProject is one project of a funded set, in funding order.
@@ -64,6 +67,57 @@ type GroupRow struct {
 	GPR                     *float64 `json:"gpr"`
 	CategoryProportionality *float64 `json:"category_proportionality"`
 	Suppressed              bool     `json:"suppressed,omitempty"`
+}
+
+// Gap is the F/M ratio of one fairness measure.
+type Gap struct {
+	Measure string   `json:"measure"`
+	Ratio   *float64 `json:"ratio"`
+	// Flagged is true when the ratio is outside the parity band.
+	Flagged bool   `json:"flagged"`
+	Reason  string `json:"reason,omitempty"`
+}
+
+// gaps compares the women's and men's rows of the gender dimension.
+func gaps(rows []GroupRow) []Gap {
+	var f, m *GroupRow
+	for i := range rows {
+		switch rows[i].Group {
+		case string(pbequity.Female):
+			f = &rows[i]
+		case string(pbequity.Male):
+			m = &rows[i]
+		}
+	}
+	measures := []struct {
+		name string
+		get  func(*GroupRow) *float64
+	}{
+		{"non_empty_handed", func(g *GroupRow) *float64 { return g.NonEmptyHanded }},
+		{"cost_satisfaction", func(g *GroupRow) *float64 { return g.CostSatisfaction }},
+		{"rel_cost_satisfaction", func(g *GroupRow) *float64 { return g.RelCostSatisfaction }},
+		{"count_satisfaction", func(g *GroupRow) *float64 { return g.CountSatisfaction }},
+		{"gpr", func(g *GroupRow) *float64 { return g.GPR }},
+		{"category_proportionality", func(g *GroupRow) *float64 { return g.CategoryProportionality }},
+	}
+	var out []Gap
+	for _, ms := range measures {
+		g := Gap{Measure: ms.name}
+		switch {
+		case f == nil || m == nil:
+			g.Reason = "no women or no men among the voters"
+		case ms.get(f) == nil || ms.get(m) == nil:
+			g.Reason = "suppressed"
+		case *ms.get(m) == 0:
+			g.Reason = "men's value is zero"
+		default:
+			r := *ms.get(f) / *ms.get(m)
+			g.Ratio = &r
+			g.Flagged = r < 0.97 || r > 1.03
+		}
+		out = append(out, g)
+	}
+	return out
 }
 
 // OutcomeOf runs a rule ("" = the cycle's official rule, else greedy) on
@@ -143,6 +197,7 @@ func OutcomeOf(vd *pbequity.Ballots, people []pbequity.Participant, rule, comple
 		}
 		out.Fairness[dim] = suppressGroups(rules.Fairness(e, o.Funded, groups, cats), k)
 	}
+	out.Gaps = gaps(out.Fairness["gender"])
 	return out, nil
 }
 
