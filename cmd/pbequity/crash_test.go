@@ -160,7 +160,14 @@ func TestCrashKilledIngest(t *testing.T) {
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	time.Sleep(300 * time.Millisecond)
+	// DuckDB writes large appends to the database file before the commit
+	// (optimistic writes): once the file grows, rows are being written.
+	size0 := fileSize(path) + fileSize(path+".wal")
+	for grown := time.Now().Add(10 * time.Second); fileSize(path)+fileSize(path+".wal") == size0 && time.Now().Before(grown); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	grew := fileSize(path) + fileSize(path+".wal") - size0
+	time.Sleep(100 * time.Millisecond)
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +192,15 @@ func TestCrashKilledIngest(t *testing.T) {
 	if n, err := db.QueryInt(context.Background(), "SELECT count(DISTINCT participant_id) FROM votes WHERE cycle_id = 'seed'"); err != nil || n == 0 {
 		t.Errorf("seed voters after the kill: %d, %v", n, err)
 	}
-	t.Logf("killed after reading %d bytes; database unchanged: %+v", input, before)
+	t.Logf("killed after reading %d bytes, with the database file %d bytes larger; database unchanged: %+v", input, grew, before)
+}
+
+func fileSize(path string) int64 {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return 0
+	}
+	return fi.Size()
 }
 
 // readBytes returns the bytes a process has read so far (rchar of
