@@ -47,6 +47,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer db.Close()
 	p := newProgress(stderr, "export")
+	fmt.Fprintln(stderr, "pbequity export: the full raw rows of the cycle, for its data owner; small cells are not suppressed, so do not publish it as is")
 	if *format == "pabulib" {
 		f, err := pabulibFile(ctx, db, *cycle, p)
 		if err != nil {
