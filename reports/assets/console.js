@@ -84,6 +84,7 @@
 
   function run() {
     showError("");
+    $("result").textContent = ""; // an old result must not sit under a new error
     status(msg.msgRunning);
     api("POST", "/api/v1/query", request()).then(function (r) { return r.json(); })
       .then(renderResult, function (e) { status(""); showError(e.message); });
@@ -120,7 +121,12 @@
         });
         li.appendChild(b);
         var d = msg.lang === "en" ? q.description : (q.description_fa || q.description);
-        if (d) li.appendChild(el("span", " — " + d));
+        if (d) {
+          li.appendChild(document.createTextNode(" — "));
+          var span = el("span", d);
+          span.dir = "auto"; // an English description in the Persian page keeps its own direction
+          li.appendChild(span);
+        }
         if (q.params && q.params.length) {
           li.appendChild(el("code", " (" + msg.msgParams + ": " + q.params.map(function (p) { return p.name; }).join(", ") + ")"));
         }
