@@ -120,7 +120,8 @@ func TestWriteAndAggregate(t *testing.T) {
 			w.Cycle(pbequity.Cycle{ID: "c1", Name: "چرخه", FiscalYear: 1403, Budget: 100}),
 			w.Area(pbequity.Area{CycleID: "c1", ID: "d1", Level: pbequity.LevelDistrict, NameFa: "منطقه ۱"}),
 			w.Category(pbequity.Category{CycleID: "c1", ID: "health", NameFa: "سلامت", NameEn: "Health"}),
-			w.Project(pbequity.Project{CycleID: "c1", ID: "p1", Title: "پارک", Cost: 60, Area: "d1", Category: "health", GenderMarker: 2, WomenShare: 0.6, Selected: &yes}),
+			w.Project(pbequity.Project{CycleID: "c1", ID: "p1", Title: "پارک", Cost: 60, Area: "d1", Category: "health", GenderMarker: 2, WomenShare: 0.6, Selected: &yes,
+				Extra: map[string]string{"title_en": "Park", "votes": "2"}}),
 			w.Project(pbequity.Project{CycleID: "c1", ID: "p2", Title: "جاده", Cost: 70, Area: "d1", GenderMarker: pbequity.NotScreened, WomenShare: -1, Selected: &no}),
 			w.Participant(pbequity.Participant{CycleID: "c1", ID: "a", Gender: pbequity.Female, Age: 30, AgeBand: "30-44", Area: "d1"}),
 			w.Participant(pbequity.Participant{CycleID: "c1", ID: "b", Gender: pbequity.Male, Area: "d1"}),
@@ -163,6 +164,12 @@ func TestWriteAndAggregate(t *testing.T) {
 	if len(a.Projects) != 2 || a.Projects[0].GenderMarker != 2 || a.Projects[1].GenderMarker != pbequity.NotScreened ||
 		a.Projects[1].WomenShare != -1 || a.Projects[0].Selected == nil || !*a.Projects[0].Selected {
 		t.Errorf("Projects = %+v", a.Projects)
+	}
+	if a.Projects[0].Extra["title_en"] != "Park" || a.Projects[0].Extra["votes"] != "2" {
+		t.Errorf("project extra = %v, want it back", a.Projects[0].Extra)
+	}
+	if v, err := db.QueryInt(ctx, "SELECT (extra->>'votes')::INTEGER FROM projects WHERE project_id = 'p1'"); err != nil || v != 2 {
+		t.Errorf("extra->>'votes' = %d, %v; want 2 (a JSON object, not a string)", v, err)
 	}
 	if len(a.Voters) != 2 || len(a.Population) != 1 || a.Population[0].N != 50 {
 		t.Errorf("Voters = %v, Population = %v", a.Voters, a.Population)

@@ -238,12 +238,13 @@ func orDefault(s, def string) string {
 	return s
 }
 
+// jsonMap is the value of a JSON column: the appender JSON-encodes what it
+// is given, so the map itself (a string would be stored as a JSON string).
 func jsonMap(m map[string]string) any {
 	if len(m) == 0 {
 		return nil
 	}
-	b, _ := json.Marshal(m)
-	return string(b)
+	return m
 }
 
 // cycleTables are the per-cycle tables, children first.
