@@ -12,7 +12,25 @@ import (
 
 // Cycles lists every cycle with its headline counts, newest first.
 func (d *DB) Cycles(ctx context.Context) ([]pbequity.CycleSummary, error) {
-	rows, err := d.db.QueryContext(ctx, statement("cycles"))
+	return d.summaries(ctx, nil)
+}
+
+// Cycle returns one cycle with its headline counts, or an ENOTFOUND error.
+// Only that cycle's rows are counted.
+func (d *DB) Cycle(ctx context.Context, id string) (*pbequity.CycleSummary, error) {
+	all, err := d.summaries(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(all) == 0 {
+		return nil, pbequity.Errorf(pbequity.ENOTFOUND, "cycle %q not found", id)
+	}
+	return &all[0], nil
+}
+
+// summaries runs cycles.sql for every cycle (id nil) or for one.
+func (d *DB) summaries(ctx context.Context, id any) ([]pbequity.CycleSummary, error) {
+	rows, err := d.db.QueryContext(ctx, statement("cycles"), id)
 	if err != nil {
 		return nil, fmt.Errorf("cycles: %w", translate(err))
 	}
@@ -39,20 +57,6 @@ func (d *DB) Cycles(ctx context.Context) ([]pbequity.CycleSummary, error) {
 	return out, nil
 }
 
-// Cycle returns one cycle with its headline counts, or an ENOTFOUND error.
-func (d *DB) Cycle(ctx context.Context, id string) (*pbequity.CycleSummary, error) {
-	all, err := d.Cycles(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].ID == id {
-			return &all[i], nil
-		}
-	}
-	return nil, pbequity.Errorf(pbequity.ENOTFOUND, "cycle %q not found", id)
-}
-
 // CycleInfo returns a cycle's own row without counting its people, or an
 // ENOTFOUND error.
 func (d *DB) CycleInfo(ctx context.Context, id string) (*pbequity.Cycle, error) {
@@ -76,33 +80,36 @@ func (d *DB) CycleInfo(ctx context.Context, id string) (*pbequity.Cycle, error) 
 }
 
 // Aggregates reduces a cycle's data to the counts its indicators rest on.
+// The people of the cycle are counted in one pass over its events and votes
+// (participant_stages.sql); the small statements run beside it on other
+// connections.
 func (d *DB) Aggregates(ctx context.Context, cycleID string) (*pbequity.Aggregates, error) {
-	c, err := d.Cycle(ctx, cycleID)
+	c, err := d.CycleInfo(ctx, cycleID)
 	if err != nil {
 		return nil, err
 	}
-	a := &pbequity.Aggregates{Cycle: c.Cycle}
-	if a.Areas, err = d.Areas(ctx, cycleID); err != nil {
+	a := &pbequity.Aggregates{Cycle: *c}
+	var people *peopleCounts
+	err = parallel(
+		func() (err error) { people, err = d.people(ctx, cycleID); return err },
+		func() (err error) {
+			if a.Areas, err = d.Areas(ctx, cycleID); err != nil {
+				return err
+			}
+			if a.Categories, err = d.Categories(ctx, cycleID); err != nil {
+				return err
+			}
+			if a.Projects, err = d.Projects(ctx, cycleID); err != nil {
+				return err
+			}
+			a.Population, err = d.cells(ctx, "population_cells", cycleID)
+			return err
+		},
+	)
+	if err != nil {
 		return nil, err
 	}
-	if a.Categories, err = d.Categories(ctx, cycleID); err != nil {
-		return nil, err
-	}
-	if a.Projects, err = d.Projects(ctx, cycleID); err != nil {
-		return nil, err
-	}
-	if a.Stages, err = d.StageCounts(ctx, cycleID); err != nil {
-		return nil, err
-	}
-	if a.Participants, err = d.cells(ctx, "participant_cells", cycleID); err != nil {
-		return nil, err
-	}
-	if a.Voters, err = d.cells(ctx, "voter_cells", cycleID); err != nil {
-		return nil, err
-	}
-	if a.Population, err = d.cells(ctx, "population_cells", cycleID); err != nil {
-		return nil, err
-	}
+	a.Stages, a.Participants, a.Voters = people.stages, people.participants, people.voters
 	return a, nil
 }
 
