@@ -9,8 +9,9 @@ WITH people AS (
     WHERE $1 IS NULL OR cycle_id = $1
     GROUP BY cycle_id
 ), voters AS (
-    SELECT cycle_id, count(*) AS voters
-    FROM (SELECT DISTINCT cycle_id, participant_id FROM votes WHERE $1 IS NULL OR cycle_id = $1)
+    SELECT cycle_id, count(DISTINCT participant_id) AS voters
+    FROM votes
+    WHERE $1 IS NULL OR cycle_id = $1
     GROUP BY cycle_id
 ), funded AS (
     SELECT cycle_id,
