@@ -111,7 +111,7 @@ func BenchmarkIndicators(b *testing.B) {
 		b.ReportMetric(ms(c), "cold-ms")
 		b.ReportMetric(float64(w.Nanoseconds())/1000, "cached-µs")
 		fmt.Printf("indicators bench: report of %d participants (fa): cold %s (cycle summary, aggregates, indicators, render), cached %s\n",
-			n, c.Round(time.Millisecond), w.Round(time.Microsecond))
+			n, c.Round(time.Millisecond), w)
 	})
 }
 
