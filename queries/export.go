@@ -3,7 +3,6 @@ package queries
 import (
 	"bufio"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -127,36 +126,7 @@ func extraMap(s string) (map[string]string, error) {
 // ExportProjects returns every project of a cycle with all its fields,
 // Extra included, in load order.
 func (d *DB) ExportProjects(ctx context.Context, cycleID string) ([]pbequity.Project, error) {
-	rows, err := d.db.QueryContext(ctx, statement("export_projects"), cycleID)
-	if err != nil {
-		return nil, fmt.Errorf("export projects: %w", translate(err))
-	}
-	defer rows.Close()
-	var out []pbequity.Project
-	for rows.Next() {
-		p := pbequity.Project{CycleID: cycleID}
-		var marker int64
-		var selected sql.NullBool
-		var gender, extra string
-		if err := rows.Scan(&p.ID, &p.Title, &p.Description, &p.Cost, &p.Category, &p.Area, &p.Stage, &gender, &marker,
-			&p.WomenShare, &p.Beneficiaries, &selected, &p.Approved, &p.Spent, &p.Status, &extra); err != nil {
-			return nil, fmt.Errorf("export projects: %w", translate(err))
-		}
-		p.ProposerGender = pbequity.Gender(gender)
-		p.GenderMarker = pbequity.Marker(marker)
-		if selected.Valid {
-			v := selected.Bool
-			p.Selected = &v
-		}
-		if p.Extra, err = extraMap(extra); err != nil {
-			return nil, fmt.Errorf("export projects: extra of %s: %w", p.ID, err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("export projects: %w", translate(err))
-	}
-	return out, nil
+	return d.projects(ctx, "export_projects", cycleID)
 }
 
 // ExportParticipants returns every participant of a cycle with all its

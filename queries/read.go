@@ -187,9 +187,16 @@ func (d *DB) Categories(ctx context.Context, cycleID string) ([]pbequity.Categor
 
 // Projects lists the projects of a cycle by id.
 func (d *DB) Projects(ctx context.Context, cycleID string) ([]pbequity.Project, error) {
-	rows, err := d.db.QueryContext(ctx, statement("projects"), cycleID)
+	return d.projects(ctx, "projects", cycleID)
+}
+
+// projects runs a statement returning the columns of projects.sql and
+// scans its rows; Extra is decoded from a JSON object (or, as older files
+// stored it, a JSON string holding one).
+func (d *DB) projects(ctx context.Context, name, cycleID string) ([]pbequity.Project, error) {
+	rows, err := d.db.QueryContext(ctx, statement(name), cycleID)
 	if err != nil {
-		return nil, fmt.Errorf("projects: %w", translate(err))
+		return nil, fmt.Errorf("%s: %w", name, translate(err))
 	}
 	defer rows.Close()
 	var out []pbequity.Project
@@ -200,7 +207,7 @@ func (d *DB) Projects(ctx context.Context, cycleID string) ([]pbequity.Project, 
 		var gender, extra string
 		if err := rows.Scan(&p.ID, &p.Title, &p.Description, &p.Cost, &p.Category, &p.Area, &p.Stage, &gender, &marker,
 			&p.WomenShare, &p.Beneficiaries, &selected, &p.Approved, &p.Spent, &p.Status, &extra); err != nil {
-			return nil, fmt.Errorf("projects: %w", translate(err))
+			return nil, fmt.Errorf("%s: %w", name, translate(err))
 		}
 		p.ProposerGender = pbequity.Gender(gender)
 		p.GenderMarker = pbequity.Marker(marker)
@@ -208,12 +215,15 @@ func (d *DB) Projects(ctx context.Context, cycleID string) ([]pbequity.Project, 
 			v := selected.Bool
 			p.Selected = &v
 		}
-		if extra != "" {
-			json.Unmarshal([]byte(extra), &p.Extra)
+		if p.Extra, err = extraMap(extra); err != nil {
+			return nil, fmt.Errorf("%s: extra of %s: %w", name, p.ID, err)
 		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, translate(err))
+	}
+	return out, nil
 }
 
 // QueryInt runs a read statement returning one integer, for checks and the

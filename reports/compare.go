@@ -121,15 +121,7 @@ func faInt(n int) string     { return newFormatter("fa").int(int64(n)) }
 
 // Compare runs every rule on a cycle's ballots.
 func (s *Service) Compare(ctx context.Context, cycleID string) (*Comparison, error) {
-	vs, ok := s.src.(VoteSource)
-	if !ok {
-		return nil, pbequity.Errorf(pbequity.EINTERNAL, "no vote source")
-	}
-	b, err := vs.Ballots(ctx, cycleID)
-	if err != nil {
-		return nil, err
-	}
-	people, err := vs.Participants(ctx, cycleID)
+	b, people, err := s.votes(ctx, cycleID)
 	if err != nil {
 		return nil, err
 	}

@@ -285,17 +285,27 @@ func nonNil(s []string) []string {
 // Outcome runs a rule on a cycle's votes. The service's source must also be
 // a VoteSource.
 func (s *Service) Outcome(ctx context.Context, cycleID, rule, completion string) (*Outcome, error) {
-	vs, ok := s.src.(VoteSource)
-	if !ok {
-		return nil, pbequity.Errorf(pbequity.EINTERNAL, "no vote source")
-	}
-	b, err := vs.Ballots(ctx, cycleID)
-	if err != nil {
-		return nil, err
-	}
-	people, err := vs.Participants(ctx, cycleID)
+	b, people, err := s.votes(ctx, cycleID)
 	if err != nil {
 		return nil, err
 	}
 	return OutcomeOf(b, people, rule, completion, s.K())
+}
+
+// votes reads a cycle's ballots and participants from the service's source,
+// which must also be a VoteSource.
+func (s *Service) votes(ctx context.Context, cycleID string) (*pbequity.Ballots, []pbequity.Participant, error) {
+	vs, ok := s.src.(VoteSource)
+	if !ok {
+		return nil, nil, pbequity.Errorf(pbequity.EINTERNAL, "no vote source")
+	}
+	b, err := vs.Ballots(ctx, cycleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	people, err := vs.Participants(ctx, cycleID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return b, people, nil
 }
