@@ -148,6 +148,9 @@ type Representation struct {
 	// Unplaced counts voters without an age band or area, left out of Rose
 	// and Gallagher.
 	Unplaced Figure `json:"unplaced"`
+	// Areas compares women and men voters with the adult population in
+	// every district, then every neighbourhood, the cycle lists.
+	Areas []AreaRepresentation `json:"areas"`
 }
 
 // SuccessRow is the success of the proposals of one proposer gender.
@@ -216,6 +219,9 @@ type Allocation struct {
 	// CityWide is the money of projects without an area or at city level;
 	// it is not in Areas nor in Distribution.
 	CityWide AllocationRow `json:"city_wide"`
+	// Flows is the funded money by category and area unit (Area "" for
+	// city-wide projects), for a category → area diagram.
+	Flows []Flow `json:"flows"`
 }
 
 // AtkinsonFigure is the Atkinson index for one inequality aversion.
