@@ -68,6 +68,17 @@ type Options struct {
 	// participant ids; without it the hash is a plain SHA-256, which a
 	// determined reader can reverse by trying every phone number.
 	PseudonymKey []byte
+	// Emit, when set, receives the rows of the file as they are validated,
+	// in batches of up to EmitRows rows, instead of Decode keeping them all.
+	// The batch's row slices are reused once Emit returns. Emission stops at
+	// the first problem of the file; Decode then returns the problems, and
+	// the caller must discard the rows it was given. An error of Emit stops
+	// decoding and is returned as it is. The Batch that Decode returns has
+	// no rows then, only the kind, counts, unresolved references and
+	// unknown headers.
+	Emit func(*Batch) error
+	// EmitRows is the size of the batches given to Emit (default 8192).
+	EmitRows int
 }
 
 func (o Options) withDefaults() Options {
@@ -82,6 +93,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Lang != "fa" {
 		o.Lang = "en"
+	}
+	if o.EmitRows <= 0 {
+		o.EmitRows = 8192
 	}
 	return o
 }
@@ -290,6 +304,9 @@ func (d *decoder) run(src source, kind string, hint int) (*Batch, error) {
 	if hint > d.opt.MaxRows {
 		hint = d.opt.MaxRows
 	}
+	if d.opt.Emit != nil {
+		hint = d.opt.EmitRows
+	}
 	d.prealloc(hint)
 	d.strs = make(map[string]string)
 
@@ -330,11 +347,40 @@ func (d *decoder) run(src source, kind string, hint int) (*Batch, error) {
 			}
 		}
 		rowFn(row, cells)
+		if d.opt.Emit != nil && d.batch.kept() >= d.opt.EmitRows {
+			if err := d.emit(); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if len(d.errs) > 0 {
 		return nil, &pbequity.ValidationError{Errors: d.errs, Truncated: d.truncated}
 	}
+	if d.opt.Emit != nil && d.batch.kept() > 0 {
+		if err := d.emit(); err != nil {
+			return nil, err
+		}
+	}
 	return d.batch, nil
+}
+
+// kept is the number of rows held in the batch's slices.
+func (b *Batch) kept() int {
+	return len(b.Projects) + len(b.BudgetLines) + len(b.Participants) + len(b.Participation) + len(b.Votes) + len(b.Population)
+}
+
+// emit hands the rows kept so far to Options.Emit, unless the file has
+// problems, and empties the batch's slices for reuse.
+func (d *decoder) emit() error {
+	b := d.batch
+	if !d.failed() {
+		if err := d.opt.Emit(b); err != nil {
+			return err
+		}
+	}
+	b.Projects, b.BudgetLines, b.Participants = b.Projects[:0], b.BudgetLines[:0], b.Participants[:0]
+	b.Participation, b.Votes, b.Population = b.Participation[:0], b.Votes[:0], b.Population[:0]
+	return nil
 }
 
 // blankRow reports whether every cell of a row is blank.

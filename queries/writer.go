@@ -22,6 +22,8 @@ type Writer struct {
 	dataset any // dataset id or nil
 	apps    map[string]*duckdb.Appender
 	rows    int64
+	// participants of the cycles loaded into, for checkUnique
+	participants map[string]*cycleParticipants
 }
 
 // Columns written by the appenders, in order, per table.
@@ -43,6 +45,9 @@ var appendColumns = map[string][]string{
 func (d *DB) Write(ctx context.Context, datasetID string, fn func(*Writer) error) (err error) {
 	d.writeMu.Lock()
 	defer d.writeMu.Unlock()
+	if err := d.registerBulk(ctx); err != nil {
+		return err
+	}
 	conn, err := d.conn.Connect(ctx)
 	if err != nil {
 		return fmt.Errorf("write: %w", translate(err))

@@ -4,11 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base32"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -32,7 +34,10 @@ type uploader struct {
 	maxRows int
 }
 
-// Upload validates every file, then loads them all or nothing.
+// Upload validates every file and loads them all or nothing, in one
+// transaction. Tables (CSV, TSV, XLSX) stream into the database while they
+// are decoded: a file with problems rolls the whole upload back, and every
+// file is still decoded so that the problems of all are listed.
 func (u *uploader) Upload(ctx context.Context, req pbequity.UploadRequest) (*pbequity.UploadResult, error) {
 	if !pbequity.Slug(req.CycleID) {
 		return nil, pbequity.Errorf(pbequity.EINVALID, "cycle id %q: use 1 to 64 of a-z, 0-9, - and _", req.CycleID)
@@ -40,60 +45,186 @@ func (u *uploader) Upload(ctx context.Context, req pbequity.UploadRequest) (*pbe
 	if len(req.Files) == 0 {
 		return nil, pbequity.Errorf(pbequity.EINVALID, "no file given")
 	}
-	res := &pbequity.UploadResult{CycleID: req.CycleID}
-	var loads []*queries.Load
-	var problems pbequity.ValidationError
-	var unresolved []pbequity.FieldError
 	inCycle, err := u.db.ProjectIDs(ctx, req.CycleID)
 	if err != nil {
 		return nil, err
 	}
-	known := maps.Clone(inCycle)
+	up := &upload{u: u, ctx: ctx, req: req, inCycle: inCycle, known: maps.Clone(inCycle)}
 	for _, f := range req.Files {
-		l, ds, un, err := u.decode(ctx, req, f, func(id string) bool { return inCycle[id] })
-		unresolved = append(unresolved, un...)
-		var ve *pbequity.ValidationError
-		switch {
-		case errors.As(err, &ve):
-			problems.Errors = append(problems.Errors, ve.Errors...)
-			problems.Truncated = problems.Truncated || ve.Truncated
-			continue
-		case err != nil:
-			return nil, fmt.Errorf("%s: %w", f.Name, err)
-		}
-		for _, p := range l.Projects {
-			known[p.ID] = true
+		up.size += bodySize(f.Body)
+	}
+	loads := make([]*queries.Load, 0, len(req.Files))
+	for i, f := range req.Files {
+		l, err := up.prepare(i, f)
+		if err != nil {
+			return nil, err
 		}
 		loads = append(loads, l)
-		res.Datasets = append(res.Datasets, ds)
-		res.Rows += ds.Rows
 	}
-	// References to projects neither in the cycle nor in this upload.
-	for _, un := range unresolved {
-		if !known[un.Value] && len(problems.Errors) < ingest.DefaultMaxErrors {
-			problems.Errors = append(problems.Errors, un)
-		}
-	}
-	if len(problems.Errors) > 0 {
-		return nil, &problems
-	}
-	for _, l := range loads {
-		if id, err := u.db.DatasetBySHA(ctx, req.CycleID, l.Dataset.SHA256); err != nil {
-			return nil, err
-		} else if id != "" {
-			return nil, pbequity.Errorf(pbequity.ECONFLICT, "%s", msg(req.Lang,
-				fmt.Sprintf("%s was already uploaded to cycle %s (dataset %s)", l.Dataset.FileName, req.CycleID, id),
-				fmt.Sprintf("فایل %s پیش‌تر در دوره %s بارگذاری شده است (مجموعه داده %s)", l.Dataset.FileName, req.CycleID, id)))
-		}
-		l.Progress = u.progress
-	}
-	if err := u.db.LoadAll(ctx, loads); err != nil {
+	if err := u.db.LoadAll(ctx, loads, up.check); err != nil {
 		return nil, err
+	}
+	res := &pbequity.UploadResult{CycleID: req.CycleID}
+	for _, ds := range up.results {
+		res.Datasets = append(res.Datasets, *ds)
+		res.Rows += ds.Rows
 	}
 	if u.invalidate != nil {
 		u.invalidate(req.CycleID)
 	}
 	return res, nil
+}
+
+// upload is the state of one Upload: the files' results and problems.
+// Files are decoded one after the other (each on the goroutine that
+// queries gives its Stream), never at the same time.
+type upload struct {
+	u          *uploader
+	ctx        context.Context
+	req        pbequity.UploadRequest
+	inCycle    map[string]bool // projects of the cycle before the upload
+	known      map[string]bool // and of this upload
+	problems   pbequity.ValidationError
+	unresolved []pbequity.FieldError
+	results    []*pbequity.DatasetResult
+	loads      []*queries.Load
+	size, read int64 // bytes of the files, and read so far
+	rows       int64 // rows decoded so far
+}
+
+// prepare makes the Load of file i: a Pabulib file is decoded whole now (it
+// creates the cycle), a table streams while it is loaded.
+func (up *upload) prepare(i int, f pbequity.UploadFile) (*queries.Load, error) {
+	req := up.req
+	name := filepath.Base(f.Name)
+	kind := req.Kind
+	if kind == "" && strings.EqualFold(filepath.Ext(name), ".pb") {
+		kind = "pabulib"
+	}
+	role := req.Role
+	if req.Anonymous {
+		role = ""
+	}
+	ds := &pbequity.DatasetResult{ID: datasetID(), File: name, Kind: kind}
+	l := &queries.Load{Dataset: queries.Dataset{ID: ds.ID, CycleID: req.CycleID, Kind: kind, FileName: name, Role: role,
+		Anonymous: req.Anonymous}}
+	up.results = append(up.results, ds)
+	up.loads = append(up.loads, l)
+	h := sha256.New()
+	body := io.TeeReader(&counter{r: f.Body, n: &up.read}, h)
+	finish := func() {
+		io.Copy(h, f.Body) // hash what the decoder did not need to read
+		ds.SHA256 = hex.EncodeToString(h.Sum(nil))
+		l.Dataset.SHA256, l.Dataset.Kind = ds.SHA256, ds.Kind
+	}
+	if kind == "pabulib" {
+		pf, err := pabulib.Decode(body, name, req.CycleID)
+		var ve *pbequity.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			up.addProblems(ve)
+			return l, nil
+		case err != nil:
+			return nil, fmt.Errorf("%s: %w", f.Name, err)
+		}
+		pf.Cycle.ID = req.CycleID
+		l.Cycle = &pf.Cycle
+		l.Projects, l.Participants, l.Votes = pf.Projects, pf.Participants, pf.Votes
+		for _, p := range l.Projects {
+			up.known[p.ID] = true
+		}
+		ds.Rows = l.Rows.Len()
+		ds.Totals = totals(l.Projects, nil)
+		l.Progress = up.u.progress
+		finish()
+		return l, up.ctx.Err()
+	}
+	l.Stream = func(emit func(*queries.Rows) error) error {
+		var projects []pbequity.Project
+		var lines []pbequity.BudgetLine
+		opt := ingest.Options{Kind: kind, Unit: req.Unit, Lang: req.Lang, Sheet: req.Sheet, CycleID: req.CycleID,
+			MaxRows: up.u.maxRows, KnownProjects: func(id string) bool { return up.inCycle[id] }}
+		opt.Emit = func(b *ingest.Batch) error {
+			if len(up.problems.Errors) > 0 {
+				return nil // an earlier file failed: only validate this one
+			}
+			// Projects and budget lines are few: kept for the totals.
+			projects = append(projects, b.Projects...)
+			lines = append(lines, b.BudgetLines...)
+			r := &queries.Rows{Projects: b.Projects, BudgetLines: b.BudgetLines, Participants: b.Participants,
+				Participation: b.Participation, Votes: b.Votes, Population: b.Population}
+			up.progress(r.Len())
+			return emit(r)
+		}
+		b, err := ingest.Decode(body, name, opt)
+		var ve *pbequity.ValidationError
+		switch {
+		case errors.As(err, &ve):
+			up.addProblems(ve)
+			return nil
+		case err != nil:
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				return err
+			}
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		up.unresolved = append(up.unresolved, b.Unresolved...)
+		for _, p := range projects {
+			up.known[p.ID] = true
+		}
+		ds.Kind, ds.Unknown, ds.Rows = b.Kind, b.Unknown, int64(b.Rows)
+		ds.Totals = totals(projects, lines)
+		finish()
+		return up.ctx.Err()
+	}
+	return l, nil
+}
+
+func (up *upload) addProblems(ve *pbequity.ValidationError) {
+	up.problems.Errors = append(up.problems.Errors, ve.Errors...)
+	up.problems.Truncated = up.problems.Truncated || ve.Truncated
+}
+
+// progress reports n more rows decoded, against a total estimated from the
+// bytes read.
+func (up *upload) progress(n int64) {
+	up.rows += n
+	if up.u.progress == nil || up.read <= 0 {
+		return
+	}
+	total := up.rows
+	if up.size > up.read {
+		total = int64(float64(up.rows) * float64(up.size) / float64(up.read))
+	}
+	up.u.progress(up.rows, total)
+}
+
+// check runs once every file is written, before the commit: the problems
+// of all files, references to projects neither in the cycle nor in the
+// upload, and files uploaded to the cycle before.
+func (up *upload) check(w *queries.Writer) error {
+	for _, un := range up.unresolved {
+		if !up.known[un.Value] && len(up.problems.Errors) < ingest.DefaultMaxErrors {
+			up.problems.Errors = append(up.problems.Errors, un)
+		}
+	}
+	if len(up.problems.Errors) > 0 {
+		return &up.problems
+	}
+	ids := make([]string, len(up.loads))
+	for i, l := range up.loads {
+		ids[i] = l.Dataset.ID
+	}
+	for _, l := range up.loads {
+		if id, err := w.DatasetBySHA(up.req.CycleID, l.Dataset.SHA256, ids...); err != nil {
+			return err
+		} else if id != "" {
+			return pbequity.Errorf(pbequity.ECONFLICT, "%s", msg(up.req.Lang,
+				fmt.Sprintf("%s was already uploaded to cycle %s (dataset %s)", l.Dataset.FileName, up.req.CycleID, id),
+				fmt.Sprintf("فایل %s پیش‌تر در دوره %s بارگذاری شده است (مجموعه داده %s)", l.Dataset.FileName, up.req.CycleID, id)))
+		}
+	}
+	return nil
 }
 
 func msg(lang, en, fa string) string {
@@ -103,59 +234,39 @@ func msg(lang, en, fa string) string {
 	return en
 }
 
-// decode reads one file into a Load, hashing it on the way.
-func (u *uploader) decode(ctx context.Context, req pbequity.UploadRequest, f pbequity.UploadFile, known func(string) bool) (*queries.Load, pbequity.DatasetResult, []pbequity.FieldError, error) {
-	h := sha256.New()
-	body := io.TeeReader(f.Body, h)
-	name := filepath.Base(f.Name)
-	kind := req.Kind
-	if kind == "" && strings.EqualFold(filepath.Ext(name), ".pb") {
-		kind = "pabulib"
-	}
-	l := &queries.Load{}
-	ds := pbequity.DatasetResult{File: name, Kind: kind}
-	var unresolved []pbequity.FieldError
-	if kind == "pabulib" {
-		pf, err := pabulib.Decode(body, name, req.CycleID)
-		if err != nil {
-			return nil, ds, nil, err
+// counter counts the bytes read from r into *n.
+type counter struct {
+	r io.Reader
+	n *int64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	*c.n += int64(n)
+	return n, err
+}
+
+// bodySize is the size of an uploaded file when its reader knows it, else 0.
+func bodySize(r io.Reader) int64 {
+	switch f := r.(type) {
+	case interface{ Size() int64 }:
+		return f.Size()
+	case interface{ Stat() (os.FileInfo, error) }:
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			return fi.Size()
 		}
-		pf.Cycle.ID = req.CycleID
-		l.Cycle = &pf.Cycle
-		l.Projects, l.Participants, l.Votes = pf.Projects, pf.Participants, pf.Votes
-	} else {
-		b, err := ingest.Decode(body, name, ingest.Options{Kind: kind, Unit: req.Unit, Lang: req.Lang, Sheet: req.Sheet,
-			CycleID: req.CycleID, MaxRows: u.maxRows, KnownProjects: known})
-		if err != nil {
-			return nil, ds, nil, err
-		}
-		unresolved = b.Unresolved
-		ds.Kind, ds.Unknown = b.Kind, b.Unknown
-		l.Projects, l.BudgetLines, l.Participants = b.Projects, b.BudgetLines, b.Participants
-		l.Participation, l.Votes, l.Population = b.Participation, b.Votes, b.Population
 	}
-	io.Copy(h, f.Body) // hash what the decoder did not need to read
-	ds.SHA256 = hex.EncodeToString(h.Sum(nil))
-	ds.ID = "ds-" + ds.SHA256[:12] + "-" + randomHex(3)
-	ds.Rows = l.Rows()
-	ds.Totals = totals(l)
-	role := req.Role
-	if req.Anonymous {
-		role = ""
-	}
-	l.Dataset = queries.Dataset{ID: ds.ID, CycleID: req.CycleID, Kind: ds.Kind, FileName: name, SHA256: ds.SHA256,
-		Rows: ds.Rows, Role: role, Anonymous: req.Anonymous}
-	return l, ds, unresolved, ctx.Err()
+	return 0
 }
 
 // totals sums the parsed amounts per category (projects) or per project
 // (budget lines), so that a wrong unit shows at once.
-func totals(l *queries.Load) map[string]int64 {
+func totals(projects []pbequity.Project, lines []pbequity.BudgetLine) map[string]int64 {
 	t := map[string]int64{}
-	for _, p := range l.Projects {
+	for _, p := range projects {
 		t[p.Category] += p.Cost
 	}
-	for _, b := range l.BudgetLines {
+	for _, b := range lines {
 		t[b.ProjectID] += b.Amount
 	}
 	if len(t) == 0 {
@@ -164,10 +275,12 @@ func totals(l *queries.Load) map[string]int64 {
 	return t
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
+// datasetID returns a new random dataset id of 12 bytes ("ds-" and 45
+// random bits), short enough for DuckDB to store inline in every row.
+func datasetID() string {
+	b := make([]byte, 6)
 	rand.Read(b)
-	return hex.EncodeToString(b)
+	return "ds-" + strings.ToLower(base32.StdEncoding.EncodeToString(b))[:9]
 }
 
 func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
