@@ -16,11 +16,17 @@ import (
 // safe to place inside a <script type="application/json"> element, and the
 // numbers behind it as a table.
 type Chart struct {
-	ID     string
+	ID string
+	// Key names the chart's data files: /cycles/{cycle}/data/{Key}.csv|.json.
+	Key    string
 	Title  string
 	Note   string
 	Option template.JS
 	Table  Table
+	// Class sizes the chart box ("tall").
+	Class string
+	// CSV and JSON link to the chart's data (data: URLs in a standalone file).
+	CSV, JSON template.URL
 }
 
 // Table is the accessible table of a chart's numbers.
@@ -29,6 +35,8 @@ type Table struct {
 	Rows [][]string
 	// Foot is an optional totals row.
 	Foot []string
+	// Long tables may break across printed pages between rows.
+	Long bool
 }
 
 // clean makes a string that comes from data safe to hand to go-echarts:
@@ -45,17 +53,29 @@ func clean(s string) string {
 // script element: go-echarts writes options unescaped, so <, > and & are
 // turned into JSON escapes, which leaves the JSON value unchanged but can
 // never close the script element.
-func safeOption(c interface {
+func safeOption(c optioner) template.JS { return safeOptionWith(c, nil) }
+
+// optioner is a go-echarts chart.
+type optioner interface {
 	JSONNotEscaped() template.HTML
 	Validate()
-}) template.JS {
+}
+
+// safeOptionWith is safeOption with a patch applied to the decoded option
+// first, for ECharts options go-echarts does not model (funnel alignment,
+// visual maps, per-series layout). Strings a patch adds must be cleaned
+// like any other.
+func safeOptionWith(c optioner, patch func(map[string]any)) template.JS {
 	c.Validate()
 	raw := string(c.JSONNotEscaped())
 	// Round-trip through encoding/json: it escapes <, >, &, U+2028 and U+2029
 	// and fails loudly if go-echarts produced anything that is not JSON.
-	var v any
+	var v map[string]any
 	if err := json.Unmarshal([]byte(raw), &v); err != nil {
 		panic("reports: chart option is not JSON: " + err.Error())
+	}
+	if patch != nil {
+		patch(v)
 	}
 	b, _ := json.Marshal(v)
 	return template.JS(b)
@@ -109,29 +129,6 @@ func figureValue(f analytics.Figure) any {
 	return *f.Value
 }
 
-// funnelChart draws distinct participants by gender across the stages.
-func funnelChart(ind *analytics.Indicators, f formatter) Chart {
-	bar := charts.NewBar()
-	bar.SetGlobalOptions(baseOpts("chart-funnel", f.lang)...)
-	x, y := axisOpts(f.lang, "", f.tr("participants"), false)
-	bar.SetGlobalOptions(charts.WithXAxisOpts(x), charts.WithYAxisOpts(y))
-	var stages []string
-	var women, men []opts.BarData
-	t := Table{Head: []string{f.tr("stage"), f.tr("women"), f.tr("men"), f.tr("other"), f.tr("unknown"), f.tr("women_share"), f.tr("gpi")}}
-	for _, s := range ind.Funnel {
-		name := f.tr("stage_" + s.Stage)
-		stages = append(stages, clean(name))
-		women = append(women, opts.BarData{Value: figureValue(s.Counts.F)})
-		men = append(men, opts.BarData{Value: figureValue(s.Counts.M)})
-		t.Rows = append(t.Rows, []string{name, f.count(s.Counts.F), f.count(s.Counts.M), f.count(s.Counts.O), f.count(s.Counts.U),
-			f.figure(s.WomenShare.Figure, 1, true), f.figure(s.GPI.Figure, 2, false)})
-	}
-	bar.SetXAxis(stages).
-		AddSeries(f.tr("women"), women, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#b5179e"})).
-		AddSeries(f.tr("men"), men, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#3a86ff"}))
-	return Chart{ID: "chart-funnel", Title: f.tr("funnel"), Note: f.tr("funnel_note"), Option: safeOption(bar), Table: t}
-}
-
 // categoryChart draws the funded money by category.
 func categoryChart(ind *analytics.Indicators, f formatter) Chart {
 	bar := charts.NewBar()
@@ -158,7 +155,7 @@ func categoryChart(ind *analytics.Indicators, f formatter) Chart {
 	}
 	t.Foot = []string{"", f.int(int64(ind.Allocation.Projects)), f.money(float64(ind.Allocation.Total), ind.Currency), f.pct(1)}
 	bar.SetXAxis(names).AddSeries(f.tr("amount"), data, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#2a9d8f"}))
-	return Chart{ID: "chart-category", Title: f.tr("by_category"), Option: safeOption(bar), Table: t}
+	return Chart{ID: "chart-category", Key: "category", Title: f.tr("by_category"), Option: safeOption(bar), Table: t}
 }
 
 // areaChart draws per-capita funded money by area.
@@ -189,7 +186,7 @@ func areaChart(ind *analytics.Indicators, f formatter) Chart {
 		t.Foot = []string{f.tr("city_wide"), f.int(int64(cw.Projects)), f.money(float64(cw.Amount), ind.Currency), "", ""}
 	}
 	bar.SetXAxis(names).AddSeries(f.tr("per_capita"), data, charts.WithItemStyleOpts(opts.ItemStyle{Color: "#e76f51"}))
-	return Chart{ID: "chart-area", Title: f.tr("by_area"), Option: safeOption(bar), Table: t}
+	return Chart{ID: "chart-area", Key: "area", Title: f.tr("by_area"), Option: safeOption(bar), Table: t}
 }
 
 // lorenzChart draws the Lorenz curve of per-capita allocation with the line
@@ -218,5 +215,5 @@ func lorenzChart(ind *analytics.Indicators, f formatter) Chart {
 	if g := ind.Distribution.Gini; g.Value != nil {
 		title += " — " + f.tr("gini") + " " + f.float(*g.Value, 3)
 	}
-	return Chart{ID: "chart-lorenz", Title: title, Note: note, Option: safeOption(line), Table: t}
+	return Chart{ID: "chart-lorenz", Key: "lorenz", Title: title, Note: note, Option: safeOption(line), Table: t}
 }

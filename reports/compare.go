@@ -23,6 +23,9 @@ type Comparison struct {
 	Audit *AuditResult `json:"audit,omitempty"`
 	Rules []RuleRow    `json:"rules"`
 	K     int          `json:"k"`
+	// Outcome is the outcome of the official rule (greedy when the cycle
+	// states none) with fairness by gender, age band and area.
+	Outcome *Outcome `json:"-"`
 }
 
 // RuleRow is one rule's outcome, with the women's and men's groups.
@@ -67,6 +70,9 @@ func Compare(b *pbequity.Ballots, people []pbequity.Participant, k int) (*Compar
 			case string(pbequity.Male):
 				row.Men = g
 			}
+		}
+		if rule == c.Official || (c.Official == "" && rule == rules.Greedy) {
+			c.Outcome = o
 		}
 		if rule == c.Official {
 			c.Audit = o.Audit

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,25 @@ func NormLang(lang string) string {
 type formatter struct {
 	lang string
 	p    *message.Printer
+	// raw formats for machines (the CSV and JSON of a chart): Latin digits
+	// without grouping, full precision, shares as fractions, money in whole
+	// currency units, "suppressed" and "" for no value; labels stay in lang.
+	raw bool
+}
+
+// rawFormatter returns the formatter of chart data files.
+func rawFormatter(lang string) formatter {
+	f := newFormatter(lang)
+	f.raw = true
+	return f
+}
+
+// rawFloat is x with at most six decimals, Latin digits, no grouping.
+func rawFloat(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(math.Round(x*1e6)/1e6, 'f', -1, 64)
 }
 
 func newFormatter(lang string) formatter {
@@ -39,10 +59,18 @@ func newFormatter(lang string) formatter {
 }
 
 // int formats a count with grouping (Persian digits in fa).
-func (f formatter) int(n int64) string { return f.p.Sprintf("%d", n) }
+func (f formatter) int(n int64) string {
+	if f.raw {
+		return strconv.FormatInt(n, 10)
+	}
+	return f.p.Sprintf("%d", n)
+}
 
 // float formats x with d decimals.
 func (f formatter) float(x float64, d int) string {
+	if f.raw {
+		return rawFloat(x)
+	}
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "—"
 	}
@@ -51,6 +79,9 @@ func (f formatter) float(x float64, d int) string {
 
 // pct formats a share in [0,1] as a percentage with one decimal.
 func (f formatter) pct(x float64) string {
+	if f.raw {
+		return rawFloat(x)
+	}
 	if math.IsNaN(x) {
 		return "—"
 	}
@@ -71,6 +102,9 @@ func moneyScale(currency string) (float64, [2]string) {
 
 // money formats an amount in the unit of moneyScale, without the unit.
 func (f formatter) money(amount float64, currency string) string {
+	if f.raw {
+		return rawFloat(amount)
+	}
 	scale, _ := moneyScale(currency)
 	d := 0
 	if scale > 1 {
@@ -81,6 +115,15 @@ func (f formatter) money(amount float64, currency string) string {
 
 // moneyUnit is the name of the unit money is shown in.
 func (f formatter) moneyUnit(currency string) string {
+	if f.raw {
+		switch {
+		case currency != "" && currency != "IRR":
+			return currency
+		case f.lang == "en":
+			return "rial"
+		}
+		return "ریال"
+	}
 	_, u := moneyScale(currency)
 	if f.lang == "en" {
 		return u[1]
@@ -91,9 +134,9 @@ func (f formatter) moneyUnit(currency string) string {
 // date formats a date: Solar Hijri with Persian digits in fa, ISO in en.
 func (f formatter) date(t time.Time) string {
 	if t.IsZero() {
-		return "—"
+		return f.none()
 	}
-	if f.lang == "en" {
+	if f.lang == "en" || f.raw {
 		return t.Format("2006-01-02")
 	}
 	y, m, d, err := jalaali.ToJalaali(t.Year(), t.Month(), t.Day())
@@ -106,9 +149,9 @@ func (f formatter) date(t time.Time) string {
 // year formats a fiscal year without grouping.
 func (f formatter) year(y int) string {
 	if y == 0 {
-		return "—"
+		return f.none()
 	}
-	if f.lang == "fa" {
+	if f.lang == "fa" && !f.raw {
 		return analytics.FaDigits(fmt.Sprint(y))
 	}
 	return fmt.Sprint(y)
@@ -119,9 +162,9 @@ func (f formatter) year(y int) string {
 func (f formatter) figure(x analytics.Figure, d int, pct bool) string {
 	switch {
 	case x.Suppressed:
-		return f.tr("suppressed")
+		return f.sup()
 	case x.Value == nil:
-		return "—"
+		return f.none()
 	case pct:
 		return f.pct(*x.Value)
 	}
@@ -131,12 +174,28 @@ func (f formatter) figure(x analytics.Figure, d int, pct bool) string {
 // count formats a figure that counts people.
 func (f formatter) count(x analytics.Figure) string {
 	if x.Suppressed {
-		return f.tr("suppressed")
+		return f.sup()
 	}
 	if x.Value == nil {
-		return "—"
+		return f.none()
 	}
 	return f.int(int64(math.Round(*x.Value)))
 }
 
 func (f formatter) tr(key string) string { return tr(f.lang, key) }
+
+// sup is the mark of a suppressed figure.
+func (f formatter) sup() string {
+	if f.raw {
+		return "suppressed"
+	}
+	return f.tr("suppressed")
+}
+
+// none is the mark of a figure without a value.
+func (f formatter) none() string {
+	if f.raw {
+		return ""
+	}
+	return "—"
+}

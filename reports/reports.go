@@ -142,22 +142,27 @@ func execute(w io.Writer, lang, name string, data any) error {
 
 // archiveRow is one cycle of the archive, formatted.
 type archiveRow struct {
-	ID, Name, URL, Year, Budget, Participants, Voters, WomenShare, Projects, Funded, Allocated string
+	ID, Name, URL, Year, Budget, Participants, Voters, WomenShare, GPI, Gini, Projects, Funded, Allocated string
 }
 
-// Archive renders the home page: every cycle with its headline figures.
-// Counts of people below k are shown as suppressed.
-func Archive(w io.Writer, cycles []pbequity.CycleSummary, k int, opt Options) error {
+// Archive renders the home page: every cycle with its headline figures
+// and, for every city (Unit) with more than one cycle, the trends of its
+// headline indicators. inds are the cycles' indicators by id (nil or
+// missing: no trends for that cycle). Counts of people below k are shown
+// as suppressed.
+func Archive(w io.Writer, cycles []pbequity.CycleSummary, k int, opt Options, inds map[string]*analytics.Indicators) error {
 	o := opt.norm()
 	f := newFormatter(o.Lang)
 	if k <= 0 {
 		k = analytics.DefaultK
 	}
+	p := newPage(o, tr(o.Lang, "title"), "/")
 	data := struct {
 		page
 		Cycles    []archiveRow
+		Trends    []Chart
 		MoneyUnit string
-	}{page: newPage(o, tr(o.Lang, "title"), "/"), MoneyUnit: f.moneyUnit("IRR")}
+	}{MoneyUnit: f.moneyUnit("IRR")}
 	for _, c := range cycles {
 		name := c.Name
 		if o.Lang == "en" && c.NameEn != "" {
@@ -174,13 +179,28 @@ func Archive(w io.Writer, cycles []pbequity.CycleSummary, k int, opt Options) er
 		if c.Currency != "" && c.Currency != "IRR" {
 			budget += " " + c.Currency
 		}
+		gpi, gini := "—", "—"
+		if ind := inds[c.ID]; ind != nil {
+			gpi = f.figure(stageRow(ind, "vote").GPI.Figure, 2, false)
+			gini = f.figure(ind.Distribution.Gini.Figure, 3, false)
+		}
 		data.Cycles = append(data.Cycles, archiveRow{
 			ID: c.ID, Name: name, URL: "/cycles/" + url.PathEscape(c.ID) + "/report?lang=" + o.Lang,
 			Year: f.year(c.FiscalYear), Budget: budget, Participants: f.countInt(c.Participants, k),
-			Voters: f.countInt(c.Voters, k), WomenShare: share, Projects: f.int(c.Projects), Funded: f.int(c.Funded),
+			Voters: f.countInt(c.Voters, k), WomenShare: share, GPI: gpi, Gini: gini, Projects: f.int(c.Projects), Funded: f.int(c.Funded),
 			Allocated: f.money(float64(c.Allocated), c.Currency),
 		})
 	}
+	trends, err := trendCharts(cycles, inds, o)
+	if err != nil {
+		return err
+	}
+	data.Trends = trends
+	p.Charts = trends
+	if err := p.inline(); err != nil {
+		return err
+	}
+	data.page = p
 	return execute(w, o.Lang, "archive", data)
 }
 
@@ -189,7 +209,7 @@ func small(n int64, k int) bool { return n > 0 && n < int64(k) }
 // countInt formats a count of people, suppressed below k.
 func (f formatter) countInt(n int64, k int) string {
 	if small(n, k) {
-		return f.tr("suppressed")
+		return f.sup()
 	}
 	return f.int(n)
 }
@@ -208,7 +228,12 @@ func Report(w io.Writer, c pbequity.CycleSummary, ind *analytics.Indicators, cmp
 		name = c.NameEn
 	}
 	p := newPage(o, tr(o.Lang, "report")+" — "+name, "/cycles/"+url.PathEscape(c.ID)+"/report")
-	p.Charts = []Chart{funnelChart(ind, f), categoryChart(ind, f), areaChart(ind, f), lorenzChart(ind, f)}
+	b := newBuilder(c, ind, cmp, f)
+	secs := b.sections()
+	if err := dataLinks(secs, c, ind, cmp, o); err != nil {
+		return err
+	}
+	p.Charts = chartsOf(secs)
 	if err := p.inline(); err != nil {
 		return err
 	}
@@ -217,17 +242,15 @@ func Report(w io.Writer, c pbequity.CycleSummary, ind *analytics.Indicators, cmp
 		CycleName, Period, Year, Rule, Generated, Description string
 		Cards                                                 []card
 		Findings                                              []string
-		Notes                                                 []string
-		MoneyNote, SuppressionNote                            string
-		Rules                                                 *rulesView
+		Sections                                              []section
+		MoneyNote                                             string
 	}{
 		page: p, CycleName: name, Year: f.year(c.FiscalYear), Rule: c.Rule, Generated: f.date(o.Now),
-		Period:          f.date(c.StartDate) + " – " + f.date(c.EndDate),
-		Description:     c.Description,
-		MoneyNote:       fmt.Sprintf(f.tr("currency_unit"), f.moneyUnit(c.Currency)),
-		SuppressionNote: fmt.Sprintf(f.tr("suppressed_note"), f.int(int64(ind.K))),
+		Period:      f.date(c.StartDate) + " – " + f.date(c.EndDate),
+		Description: c.Description,
+		MoneyNote:   fmt.Sprintf(f.tr("currency_unit"), f.moneyUnit(c.Currency)),
+		Sections:    secs,
 	}
-	data.Rules = newRulesView(cmp, f, c.Currency)
 	vote := stageRow(ind, "vote")
 	data.Cards = []card{
 		{"budget", f.tr("budget") + " (" + f.moneyUnit(c.Currency) + ")", f.money(float64(c.Budget), c.Currency)},
@@ -236,20 +259,39 @@ func Report(w io.Writer, c pbequity.CycleSummary, ind *analytics.Indicators, cmp
 		{"women_share", f.tr("women_share") + " (" + f.tr("voters") + ")", f.figure(vote.WomenShare.Figure, 1, true)},
 		{"gpi", f.tr("gpi") + " (" + f.tr("voters") + ")", f.figure(vote.GPI.Figure, 2, false)},
 		{"gini", f.tr("gini"), f.figure(ind.Distribution.Gini.Figure, 3, false)},
+		{"focused", f.tr("focused"), f.figure(ind.Markers.Focused.Figure, 1, true)},
 		{"allocated", f.tr("allocated") + " (" + f.moneyUnit(c.Currency) + ")", f.money(float64(ind.Allocation.Total), c.Currency)},
 	}
-	for _, h := range []analytics.Headline{vote.GPI, ind.Representation.Rose, ind.Success.ImpactRatio,
-		ind.Distribution.Gini, ind.Markers.Focused, ind.Benefit.Gap, ind.Execution.Overall} {
-		if s := pick(o.Lang, h.Reading); s != "" {
-			data.Findings = append(data.Findings, s)
-		}
-	}
-	for _, n := range ind.Notes {
-		if s := pick(o.Lang, n); s != "" {
-			data.Notes = append(data.Notes, s)
-		}
-	}
+	data.Findings = findings(ind, cmp, f)
 	return execute(w, o.Lang, "report", data)
+}
+
+// findings are the three or four findings a council should hear first:
+// whether women took part in proportion, whether their proposals and the
+// money reached them, how evenly the money spread, and what the audit found.
+func findings(ind *analytics.Indicators, cmp *Comparison, f formatter) []string {
+	vote := stageRow(ind, "vote")
+	var out []string
+	add := func(hs ...analytics.Headline) {
+		for _, h := range hs {
+			if s := pick(f.lang, h.Reading); s != "" {
+				out = append(out, s)
+				return
+			}
+		}
+	}
+	add(vote.GPI, vote.WomenShare)
+	if ind.Success.Flagged {
+		add(ind.Success.ImpactRatio)
+	} else {
+		add(ind.Benefit.Gap, ind.Success.ImpactRatio)
+	}
+	add(ind.Distribution.Gini)
+	add(ind.Markers.Focused)
+	if cmp != nil && cmp.Audit != nil && !cmp.Audit.Matches {
+		out = append(out, newRulesView(cmp, f, ind.Currency).Audit)
+	}
+	return out
 }
 
 func pick(lang string, t analytics.Text) string {

@@ -25,6 +25,10 @@ type Service struct {
 
 	mu    sync.Mutex
 	cache map[string]*entry
+	// archive caches the archive page per language until any cycle is
+	// invalidated.
+	archive map[string][]byte
+	gen     uint64 // counts invalidations
 }
 
 type entry struct {
@@ -34,12 +38,13 @@ type entry struct {
 	cmp     *Comparison // nil when the cycle has no ballots or too many voters
 	err     error
 	pages   sync.Map // lang → []byte
+	data    sync.Map // lang → map[string]*DataFile
 }
 
 // NewService returns a Service computing indicators with opt (suppression
 // threshold, bootstrap).
 func NewService(src Source, opt analytics.Options) *Service {
-	return &Service{src: src, opt: opt, cache: map[string]*entry{}}
+	return &Service{src: src, opt: opt, cache: map[string]*entry{}, archive: map[string][]byte{}}
 }
 
 // K is the small-cell suppression threshold in force.
@@ -54,6 +59,8 @@ func (s *Service) K() int {
 func (s *Service) Invalidate(cycleID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.archive = map[string][]byte{}
+	s.gen++
 	if cycleID == "" {
 		s.cache = map[string]*entry{}
 		return
@@ -139,16 +146,59 @@ func (s *Service) Standalone(ctx context.Context, id, lang string) ([]byte, erro
 	return buf.Bytes(), nil
 }
 
-// Archive returns the HTML archive of every cycle.
+// Data returns the numbers of one chart of a cycle's report (its key, as
+// in Chart.Key), computed once per language and cached with the cycle.
+func (s *Service) Data(ctx context.Context, id, chart, lang string) (*DataFile, error) {
+	e, err := s.load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	lang = NormLang(lang)
+	files, ok := e.data.Load(lang)
+	if !ok {
+		files, _ = e.data.LoadOrStore(lang, dataFiles(*e.summary, e.ind, e.cmp, lang))
+	}
+	d := files.(map[string]*DataFile)[chart]
+	if d == nil {
+		return nil, pbequity.Errorf(pbequity.ENOTFOUND, "the report of %s has no chart %q", id, chart)
+	}
+	return d, nil
+}
+
+// Archive returns the HTML archive of every cycle, with the trends of the
+// cities that have more than one; it is cached until a cycle is
+// invalidated.
 func (s *Service) Archive(ctx context.Context, lang string) ([]byte, error) {
+	lang = NormLang(lang)
+	s.mu.Lock()
+	b, ok := s.archive[lang]
+	gen := s.gen
+	s.mu.Unlock()
+	if ok {
+		return b, nil
+	}
 	cycles, err := s.src.Cycles(ctx)
 	if err != nil {
 		return nil, err
 	}
+	inds := map[string]*analytics.Indicators{}
+	for _, c := range cycles {
+		e, err := s.load(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		inds[c.ID] = e.ind
+	}
 	var buf bytes.Buffer
-	if err := Archive(&buf, cycles, s.K(), Options{Lang: lang}); err != nil {
+	if err := Archive(&buf, cycles, s.K(), Options{Lang: lang}, inds); err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	// Keep it only if no cycle was invalidated meanwhile.
+	if gen == s.gen {
+		s.archive[lang] = buf.Bytes()
+	}
+	s.mu.Unlock()
 	return buf.Bytes(), nil
 }
 

@@ -1,20 +1,25 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	csvpkg "encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -319,8 +324,15 @@ func TestBrowserReport(t *testing.T) {
 			tb := b.open(t, srv.URL+"/cycles/tehran-1403/report"+tc.query)
 			s := tb.waitCharts(20 * time.Second)
 			t.Logf("charts drawn in %s", time.Since(tabStart).Round(time.Millisecond))
-			if len(s.Boxes) < 4 {
-				t.Errorf("%d charts, want at least 4", len(s.Boxes))
+			// Every section's chart is there, drawn with ink.
+			got := map[string]bool{}
+			for _, c := range s.Boxes {
+				got[c.ID] = true
+			}
+			for _, id := range reportCharts {
+				if !got[id] {
+					t.Errorf("chart %s missing; charts: %+v", id, s.Boxes)
+				}
 			}
 			if s.Charts != fmt.Sprint(len(s.Boxes)) {
 				t.Errorf("html data-charts = %q, but %d chart boxes", s.Charts, len(s.Boxes))
@@ -335,13 +347,23 @@ func TestBrowserReport(t *testing.T) {
 				t.Errorf("lang %q, document.dir %q, html[dir] %q; want %s, %s", p.Lang, p.Dir, p.HTMLDir, tc.lang, tc.dir)
 			}
 			checkScripts(t, p, len(s.Boxes))
+			checkSections(t, tb)
+			checkDataLinks(t, tb, srv.URL, len(s.Boxes))
+			checkDigits(t, tb, tc.lang)
 			tb.checkClean(host)
 			tb.screenshot("report-" + tc.name)
+			tb.printPDF("report-" + tc.name)
 		})
 	}
 
 	t.Run("archive", func(t *testing.T) {
 		tb := b.open(t, srv.URL+"/")
+		// The demo city has two cycles: one trends chart, drawn.
+		st := tb.waitCharts(20 * time.Second)
+		if len(st.Boxes) != 1 || parseInt(st.Boxes[0].Ink) <= 0 {
+			t.Errorf("archive charts %+v, want one trends chart with ink", st.Boxes)
+		}
+		checkDataLinks(t, tb, srv.URL, len(st.Boxes))
 		type row struct {
 			Cycle string `json:"cycle"`
 			Href  string `json:"href"`
@@ -363,6 +385,141 @@ func TestBrowserReport(t *testing.T) {
 		tb.checkClean(host)
 		tb.screenshot("archive-fa")
 	})
+}
+
+// reportCharts are the charts of a demo report, whose cycle has districts
+// with neighbourhoods and few enough voters for the rule comparison.
+var reportCharts = []string{"chart-funnel", "chart-representation", "chart-category", "chart-flows", "chart-area",
+	"chart-lorenz", "chart-indices", "chart-theil", "chart-markers", "chart-benefit", "chart-fairness", "chart-rules", "chart-execution"}
+
+// checkSections fails the test when a section of the report is missing.
+func checkSections(t *testing.T, tb *tab) {
+	t.Helper()
+	ids := eval[[]string](tb, `Array.from(document.querySelectorAll("section.part, section.headline"), s => s.id)`)
+	want := []string{"headline-section", "participation", "representation", "allocation", "inequality", "markers", "fairness", "evaluation", "quality", "methodology"}
+	if strings.Join(ids, ",") != strings.Join(want, ",") {
+		t.Errorf("sections %v, want %v", ids, want)
+	}
+	if n := eval[int](tb, `document.querySelectorAll("#findings li").length`); n < 3 || n > 5 {
+		t.Errorf("%d headline findings, want 3 to 5", n)
+	}
+	if n := eval[int](tb, `document.querySelectorAll("#methodology dl.formulas dt").length`); n < 15 {
+		t.Errorf("%d formulas in the methodology, want at least 15", n)
+	}
+}
+
+// checkDataLinks fetches the CSV and JSON link of every chart of the page
+// and checks that each is the chart's table: same columns and rows.
+func checkDataLinks(t *testing.T, tb *tab, base string, charts int) {
+	t.Helper()
+	type link struct {
+		Chart string `json:"chart"`
+		CSV   string `json:"csv"`
+		JSON  string `json:"json"`
+		Rows  int    `json:"rows"`
+		Cols  int    `json:"cols"`
+	}
+	links := eval[[]link](tb, `Array.from(document.querySelectorAll("table.chart-data"), t => {
+		const a = t.querySelectorAll("caption a.data-link");
+		return {chart: t.dataset.chart, csv: a[0] ? a[0].href : "", json: a[1] ? a[1].href : "",
+			rows: t.tBodies[0].rows.length, cols: t.tHead.rows[0].cells.length};
+	})`)
+	if len(links) != charts {
+		t.Errorf("%d chart tables, want %d", len(links), charts)
+	}
+	for _, l := range links {
+		if l.CSV == "" || l.JSON == "" {
+			t.Errorf("chart %s has no CSV or JSON link", l.Chart)
+			continue
+		}
+		body := func(u string) string {
+			if strings.HasPrefix(u, "data:") {
+				_, data, _ := strings.Cut(u, ",")
+				s, err := url.PathUnescape(data)
+				if err != nil {
+					t.Errorf("chart %s: data URL does not decode: %v", l.Chart, err)
+				}
+				return s
+			}
+			if !strings.HasPrefix(u, base+"/") {
+				t.Errorf("chart %s links to %s, not to the server", l.Chart, u)
+			}
+			code, b, _ := get(t, u)
+			if code != 200 {
+				t.Errorf("GET %s = %d", u, code)
+			}
+			return b
+		}
+		var d struct {
+			Columns []string `json:"columns"`
+			Rows    [][]any  `json:"rows"`
+		}
+		if err := json.Unmarshal([]byte(body(l.JSON)), &d); err != nil {
+			t.Errorf("chart %s: JSON does not parse: %v", l.Chart, err)
+			continue
+		}
+		if len(d.Columns) != l.Cols || len(d.Rows) != l.Rows {
+			t.Errorf("chart %s: JSON has %d columns and %d rows, the table %d and %d", l.Chart, len(d.Columns), len(d.Rows), l.Cols, l.Rows)
+		}
+		csv := strings.TrimPrefix(body(l.CSV), "\uFEFF")
+		r := csvpkg.NewReader(strings.NewReader(csv))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil || len(recs) < l.Rows+1 {
+			t.Errorf("chart %s: CSV has %d records (%v), want at least %d", l.Chart, len(recs), err, l.Rows+1)
+		}
+	}
+}
+
+// checkDigits fails the test when a Persian page shows Latin digits in the
+// tables, figures or chart axes, or an English page Persian ones.
+func checkDigits(t *testing.T, tb *tab, lang string) {
+	t.Helper()
+	text := eval[string](tb, `Array.from(document.querySelectorAll("td.n, .card .v"), c => c.textContent).join(" ")`)
+	latin := strings.ContainsAny(text, "0123456789")
+	persian := strings.ContainsAny(text, "۰۱۲۳۴۵۶۷۸۹")
+	if lang == "fa" && (latin || !persian) {
+		t.Errorf("Persian page: numbers with Latin digits (%v) or without Persian ones (%v)", latin, persian)
+	}
+	if lang == "en" && persian {
+		t.Errorf("English page shows Persian digits")
+	}
+}
+
+// printPDF prints the page to PDF as Chromium does for a user, checks that
+// it has more than one page, and saves it into the test's artifacts.
+func (tb *tab) printPDF(name string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 60*time.Second)
+	defer cancel()
+	yes := true
+	pdf, err := chromedp.Run(ctx, func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		r, err := cdp.Call(ctx, t, page.PrintToPDF, page.PrintToPDFParams{PrintBackground: &yes, PreferCSSPageSize: &yes})
+		if err != nil {
+			return nil, err
+		}
+		return r.Data, nil
+	})
+	if err != nil {
+		tb.t.Fatalf("print to PDF: %v", err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		tb.t.Fatalf("print to PDF: not a PDF (%d bytes)", len(pdf))
+	}
+	pages := pdfPages(pdf)
+	if pages < 2 {
+		tb.t.Errorf("printed report has %d pages, want more than 1", pages)
+	}
+	path := filepath.Join(tb.t.ArtifactDir(), name+".pdf")
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		tb.t.Fatal(err)
+	}
+	tb.t.Logf("PDF: %s (%d pages, %d KB)", path, pages, len(pdf)/1024)
+}
+
+// pdfPages counts the page objects of a PDF (/Type /Page, not /Pages).
+func pdfPages(pdf []byte) int {
+	return len(regexp.MustCompile(`/Type\s*/Page[^s]`).FindAllIndex(pdf, -1))
 }
 
 func parseInt(s string) int {
@@ -519,6 +676,24 @@ func TestBrowserHostileTitles(t *testing.T) {
 			}
 			p := checkPage(t, tb, tc.want)
 			checkScripts(t, p, len(s.Boxes))
+			checkDataLinks(t, tb, srv.URL, len(s.Boxes))
+			// The data files carry the hostile names intact, as data.
+			code, body, _ := get(t, srv.URL+"/cycles/"+id+"/data/flows.json"+tc.query)
+			var d struct {
+				Rows [][]any `json:"rows"`
+			}
+			if err := json.Unmarshal([]byte(body), &d); code != 200 || err != nil {
+				t.Fatalf("flows.json: %d %v", code, err)
+			}
+			var names []string
+			for _, r := range d.Rows {
+				names = append(names, fmt.Sprint(r[0]), fmt.Sprint(r[1]))
+			}
+			for _, h := range []string{tc.want[0], hostile[2]} { // a category and a district
+				if !strings.Contains(strings.Join(names, "\n"), h) {
+					t.Errorf("flows.json does not carry %q intact: %q", h, names)
+				}
+			}
 			if !strings.Contains(p.H1, tc.h1) || !strings.Contains(p.Title, tc.h1) {
 				t.Errorf("h1 %q or title %q does not show the hostile cycle name %q", p.H1, p.Title, tc.h1)
 			}

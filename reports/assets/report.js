@@ -8,6 +8,26 @@
   function fmt(v) {
     return typeof v === "number" ? nf.format(v) : v;
   }
+  function pct(x) {
+    return fa ? nf.format(x * 100) + "\u066a" : nf.format(x * 100) + "%";
+  }
+  // labels gives the value labels of series ECharts would print with Latin
+  // digits the page's number format.
+  function labels(s) {
+    if (!s.label || !s.label.show) {
+      return;
+    }
+    if (s.type === "heatmap") {
+      s.label.formatter = function (p) {
+        var v = p.value && p.value[2];
+        return typeof v === "number" ? fmt(v) : "";
+      };
+    } else if (s.type === "pie") {
+      s.label.formatter = function (p) {
+        return p.name + ": " + pct(p.percent / 100);
+      };
+    }
+  }
   function axes(a) {
     return a ? [].concat(a) : [];
   }
@@ -47,6 +67,12 @@
         }
       });
       opt.tooltip = Object.assign({}, opt.tooltip, { valueFormatter: fmt });
+      (opt.series || []).forEach(labels);
+      if (opt.visualMap) {
+        [].concat(opt.visualMap).forEach(function (v) {
+          v.formatter = fmt;
+        });
+      }
       var chart = echarts.init(div, null, { renderer: "canvas" });
       chart.on("finished", (function (d) {
         return function () {
