@@ -51,6 +51,7 @@ func (s *Server) require(role string, h http.HandlerFunc) http.HandlerFunc {
 			s.Error(w, r, pbequity.Errorf(pbequity.EFORBIDDEN, "role %s may not do this; it needs %s or higher", have, role))
 			return
 		}
+		info(r).role = have
 		h(w, r.WithContext(context.WithValue(r.Context(), roleKey{}, have)))
 	}
 }

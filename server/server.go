@@ -44,18 +44,26 @@ type Config struct {
 
 // Server is the pbequity HTTP handler.
 type Server struct {
-	cfg    Config
-	router *mux.Router
-	log    *slog.Logger
+	cfg     Config
+	router  *mux.Router
+	log     *slog.Logger
+	metrics *metrics
 }
 
 // New returns a Server with every route registered.
 func New(cfg Config) *Server {
-	s := &Server{cfg: cfg, router: mux.NewRouter(), log: cfg.Logger}
+	s := &Server{cfg: cfg, router: mux.NewRouter(), log: cfg.Logger, metrics: newMetrics()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	if s.cfg.Uploader != nil {
+		s.cfg.Uploader = countingUploader{Uploader: s.cfg.Uploader, m: s.metrics}
+	}
+	if s.cfg.Querier != nil {
+		s.cfg.Querier = timedQuerier{Querier: s.cfg.Querier, m: s.metrics}
+	}
 	r := s.router
+	r.Use(s.routed)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, pbequity.Errorf(pbequity.ENOTFOUND, "no such page: %s", r.URL.Path))
 	})
@@ -66,12 +74,17 @@ func New(cfg Config) *Server {
 	r.HandleFunc("/healthz", s.healthz).Methods(get...)
 	r.HandleFunc("/", s.archive).Methods(get...)
 	r.HandleFunc("/cycles/{cycle}/report", s.report).Methods(get...)
+	r.HandleFunc("/cycles/{cycle}/data/{chart:[a-z0-9-]+}.{format:csv|json}", s.chartData).Methods(get...)
 	r.HandleFunc("/api/v1/cycles", s.apiCycles).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}", s.apiCycle).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/indicators", s.apiIndicators).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/outcome", s.apiOutcome).Methods(get...)
 	r.HandleFunc("/api/v1/cycles/{cycle}/outcomes", s.apiCompare).Methods(get...)
-	r.HandleFunc("/api/v1/cycles/{cycle}/uploads", s.require(pbequity.RoleCitizen, s.upload)).Methods(http.MethodPost)
+	r.HandleFunc("/api/v1/cycles/{cycle}/uploads", s.require(pbequity.RoleCitizen, s.upload)).Methods(http.MethodPost).Name(routeUpload)
+	r.HandleFunc("/upload", s.uploadPage).Methods(get...)
+	r.HandleFunc("/templates/{kind}.csv", s.uploadTemplate).Methods(get...)
+	r.Handle("/metrics", s.require(pbequity.RoleAdmin, s.metrics.handler().ServeHTTP)).Methods(get...)
+	r.HandleFunc("/openapi.json", s.openAPI).Methods(get...)
 	r.HandleFunc("/query", s.console).Methods(get...)
 	r.HandleFunc("/api/v1/query", s.require(pbequity.RoleAnalyst, s.query)).Methods(http.MethodPost)
 	r.HandleFunc("/api/v1/queries", s.require(pbequity.RoleAnalyst, s.savedQueries)).Methods(get...)
@@ -92,8 +105,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("X-Frame-Options", "DENY")
-	s.router.ServeHTTP(w, r)
+	s.observe(w, r, s.router)
 }
+
+// Router returns the routes, for tests that walk them.
+func (s *Server) Router() *mux.Router { return s.router }
 
 func cacheFor(d time.Duration, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -131,7 +147,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		st = http.StatusInternalServerError
 	}
 	if st == http.StatusInternalServerError {
-		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("internal error", "request_id", info(r).id, "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	body := map[string]any{"error": pbequity.ErrorMessage(err)}
 	var ve *pbequity.ValidationError

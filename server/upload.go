@@ -23,10 +23,7 @@ const DefaultMaxUpload = 512 << 20
 // upload handles POST /api/v1/cycles/{cycle}/uploads: a multipart form with
 // one or more `file` parts and optional kind, unit, lang, sheet, anonymous.
 func (s *Server) upload(w http.ResponseWriter, r *http.Request) {
-	max := s.cfg.MaxUpload
-	if max <= 0 {
-		max = DefaultMaxUpload
-	}
+	max := s.maxUpload()
 	r.Body = http.MaxBytesReader(w, r.Body, max)
 	// Parts beyond 32 MiB spill to temporary files, removed below.
 	if err := r.ParseMultipartForm(32 << 20); err != nil {

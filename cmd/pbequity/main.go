@@ -27,7 +27,8 @@ Usage:
   pbequity outcome --db F --cycle ID --rule R [--completion add1|none] [--format ids|json|csv]
   pbequity query   --db F [--format table|csv|json|parquet] [--out PATH] [--saved NAME --cycle ID] [--timeout 30s] [--list] SQL
   pbequity export  --db F --cycle ID --format pabulib|csv|parquet --out PATH
-  pbequity token   create --db F --role citizen|councillor|analyst|admin
+  pbequity token   create --db F --role citizen|councillor|analyst|admin [--label L] [--expires 720h]
+  pbequity token   list --db F | revoke --db F HASH-PREFIX|LABEL
 
 Flags default from the environment: PBEQUITY_DB, PBEQUITY_ADDR.
 `
