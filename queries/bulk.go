@@ -342,7 +342,15 @@ func (src bulkSource) FillChunk(chunk duckdb.DataChunk) error {
 			return err
 		}
 		for i, c := range b.cols {
-			if err := duckdb.SetChunkValue(chunk, i+1, rows, c); err != nil {
+			var err error
+			if len(c) == b.n-1 {
+				// Every value is empty: NULL, an empty list, which unnest
+				// pads with NULLs to the length of the others.
+				err = chunk.SetValue(i+1, rows, nil)
+			} else {
+				err = duckdb.SetChunkValue(chunk, i+1, rows, c)
+			}
+			if err != nil {
 				return err
 			}
 		}
