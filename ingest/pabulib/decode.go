@@ -349,7 +349,23 @@ func (d *decoder) header(sec section, row int) {
 		}
 		d.f.VoteColumns = d.hdr
 		d.stamp = make([]int32, len(d.f.Projects))
+		d.prealloc()
 	}
+}
+
+// prealloc sizes the participants and votes from META num_votes (the
+// number of voters), a hint only: a wrong one costs time, never rows.
+func (d *decoder) prealloc() {
+	n, err := strconv.Atoi(strings.TrimSpace(d.f.Cycle.Meta["num_votes"]))
+	if err != nil || n <= 0 || n > 1<<22 || len(d.f.Participants) > 0 {
+		return
+	}
+	per := 3
+	if m := d.f.Cycle.MaxLength; m > 0 && m < per {
+		per = m
+	}
+	d.f.Participants = make([]pbequity.Participant, 0, n)
+	d.f.Votes = make([]pbequity.Vote, 0, n*per)
 }
 
 func (d *decoder) col(name string) int {
