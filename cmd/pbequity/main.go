@@ -20,7 +20,7 @@ import (
 const usage = `pbequity — gender-responsive participatory budgeting analytics
 
 Usage:
-  pbequity serve   [--addr 127.0.0.1:8080] [--db pbequity.duckdb] [--no-demo]
+  pbequity serve   [--addr 127.0.0.1:8080] [--db pbequity.duckdb] [--no-demo] [--k 5] [--max-upload-mb 512] [--shutdown-timeout 30s]
   pbequity demo    --db F [--participants N] [--seed S]
   pbequity ingest  --db F --cycle ID [--kind K] [--unit U] [--lang en|fa] FILE...
   pbequity report  --db F --cycle ID [--lang fa|en] [--out report.html]
@@ -30,7 +30,8 @@ Usage:
   pbequity token   create --db F --role citizen|councillor|analyst|admin [--label L] [--expires 720h]
   pbequity token   list --db F | revoke --db F HASH-PREFIX|LABEL
 
-Flags default from the environment: PBEQUITY_DB, PBEQUITY_ADDR.
+Flags default from the environment: PBEQUITY_DB, PBEQUITY_ADDR, PBEQUITY_K,
+PBEQUITY_MAX_UPLOAD_MB, PBEQUITY_SHUTDOWN_TIMEOUT.
 `
 
 func main() {
