@@ -54,6 +54,11 @@ check-imports:
 bench: $(ASSETS)
 	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 60m ./...
 
+## load: the service under load on 127.0.0.1 for $(LOAD_TIME) (cached report, indicators, SQL while uploads run)
+LOAD_TIME ?= 10s
+load: build
+	./$(BIN) load --duration $(LOAD_TIME)
+
 ## fuzz: every fuzz target for a bounded time
 FUZZTIME ?= 30s
 fuzz:

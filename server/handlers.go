@@ -1,11 +1,14 @@
 package server
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 
 	"github.com/gorilla/mux"
 
 	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/analytics"
 	"github.com/pbequity/pbequity/reports"
 )
 
@@ -73,13 +76,40 @@ func (s *Server) apiCycle(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, reports.Public(*c, s.cfg.Reports.K()))
 }
 
+// encodedIndicators is the JSON answer of a cycle's indicators, kept while
+// the reports service hands out the same computed indicators.
+type encodedIndicators struct {
+	ind  *analytics.Indicators
+	body []byte
+}
+
 func (s *Server) apiIndicators(w http.ResponseWriter, r *http.Request) {
-	c, ind, err := s.cfg.Reports.Indicators(r.Context(), mux.Vars(r)["cycle"])
+	id := mux.Vars(r)["cycle"]
+	c, ind, err := s.cfg.Reports.Indicators(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"cycle": reports.Public(*c, s.cfg.Reports.K()), "indicators": ind})
+	// The service caches indicators until the cycle changes; encoding them
+	// (about 100 KB) costs more than answering, so keep the bytes beside.
+	if e, ok := s.indicators.Load(id); ok && e.(*encodedIndicators).ind == ind {
+		writeJSONBytes(w, e.(*encodedIndicators).body)
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(map[string]any{"cycle": reports.Public(*c, s.cfg.Reports.K()), "indicators": ind}); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.indicators.Store(id, &encodedIndicators{ind: ind, body: buf.Bytes()})
+	writeJSONBytes(w, buf.Bytes())
+}
+
+func writeJSONBytes(w http.ResponseWriter, b []byte) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Write(b)
 }
 
 // safeName keeps the characters of a cycle id that are safe in a file name.

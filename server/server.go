@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -48,6 +49,9 @@ type Server struct {
 	router  *mux.Router
 	log     *slog.Logger
 	metrics *metrics
+	// indicators holds the encoded JSON of each cycle's indicators
+	// (cycle id → *encodedIndicators).
+	indicators sync.Map
 }
 
 // New returns a Server with every route registered.

@@ -271,3 +271,45 @@ func getQuiet(url string) (int, string, error) {
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(b), nil
 }
+
+// TestIndicatorsCacheFollowsUploads checks that the encoded indicators the
+// server keeps are replaced once an upload changes the cycle.
+func TestIndicatorsCacheFollowsUploads(t *testing.T) {
+	srv, db := testServer(t, 300)
+	url := srv.URL + "/api/v1/cycles/tehran-1403/indicators"
+	_, first, _ := get(t, url)
+	if _, again, _ := get(t, url); again != first {
+		t.Fatalf("two answers of unchanged indicators differ")
+	}
+	code, out := post(t, srv.URL+"/api/v1/cycles/tehran-1403/uploads", tokenFor(t, db, pbequity.RoleCitizen), nil,
+		map[string]string{"projects.csv": "project_id,title,cost,category,selected\ncache-1,Cache test,999000000000,sport,true\n"})
+	if code != 201 {
+		t.Fatalf("upload: %d %v", code, out)
+	}
+	_, after, _ := get(t, url)
+	if after == first {
+		t.Errorf("indicators unchanged after an upload that funds a new project")
+	}
+}
+
+// TestLoadCommand runs `pbequity load` briefly on a small demo: every route
+// answers without errors and the figures are printed.
+func TestLoadCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives the service for two seconds")
+	}
+	var out, errb bytes.Buffer
+	err := run(context.Background(), []string{"load", "--duration", "2s", "--participants", "2000", "--clients", "2", "--upload-rows", "2000"}, &out, &errb)
+	t.Logf("%s", out.String())
+	if err != nil && err.Error() != "load goal missed" {
+		t.Fatalf("load: %v\n%s", err, errb.String())
+	}
+	for _, want := range []string{"GET /cycles/{cycle}/report (cached)", "GET /api/v1/cycles/{cycle}/indicators", "POST /api/v1/query", "POST /api/v1/cycles/{cycle}/uploads", "vote rows uploaded", "p99 ms"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	if strings.Contains(out.String(), "first error") {
+		t.Errorf("requests failed under load")
+	}
+}
