@@ -313,3 +313,19 @@ func TestLoadCommand(t *testing.T) {
 		t.Errorf("requests failed under load")
 	}
 }
+
+// TestAnonymousUpload checks the upload page's anonymous option through the
+// API: the dataset keeps no uploader role, only that it was anonymous.
+func TestAnonymousUpload(t *testing.T) {
+	srv, db := testServer(t, 200)
+	tok := tokenFor(t, db, pbequity.RoleCouncillor)
+	code, out := post(t, srv.URL+"/api/v1/cycles/tehran-1403/uploads", tok, map[string]string{"anonymous": "true"},
+		map[string]string{"anon.csv": "participant_id,project_id\nanon-1,p001\n"})
+	if code != 201 {
+		t.Fatalf("upload: %d %v", code, out)
+	}
+	n, err := db.QueryInt(context.Background(), "SELECT count(*) FROM datasets WHERE file_name = 'anon.csv' AND anonymous AND uploader_role IS NULL")
+	if err != nil || n != 1 {
+		t.Errorf("anonymous dataset with no uploader role: %d (%v), want 1", n, err)
+	}
+}
