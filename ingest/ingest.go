@@ -63,6 +63,10 @@ type Options struct {
 	// other projects are listed in Batch.Unresolved, for the caller to
 	// resolve against the other files of the upload.
 	KnownProjects func(id string) bool
+	// OnUnresolved, when set, receives each unresolved reference instead of
+	// Batch.Unresolved, also when the file has other problems, so that a
+	// caller can list every row error of an upload.
+	OnUnresolved func(pbequity.FieldError)
 	// PseudonymKey, when set, keys the hash (HMAC-SHA-256) that replaces
 	// phone numbers, national codes and e-mail addresses used as
 	// participant ids; without it the hash is a plain SHA-256, which a
@@ -250,11 +254,13 @@ func estimateRows(r io.Reader, head []byte) int {
 
 // decoder validates the rows of one file.
 type decoder struct {
-	refs    map[string]bool // project ids already checked against KnownProjects
-	opt     Options
-	name    string
-	kind    string
-	unitExp int
+	refs map[string]bool // project ids already checked against KnownProjects
+	// unresolved counts the references reported as unresolved.
+	unresolved int
+	opt        Options
+	name       string
+	kind       string
+	unitExp    int
 
 	cols    []column
 	idx     [numFields]int // column of each field, -1 when absent

@@ -51,9 +51,14 @@ func (d *decoder) projectRef(row int, f field, id string) bool {
 		ok = d.opt.KnownProjects(id)
 		d.refs[id] = ok
 	}
-	if !ok && len(d.batch.Unresolved) < d.opt.MaxErrors {
-		d.batch.Unresolved = append(d.batch.Unresolved, pbequity.FieldError{
-			File: d.name, Row: row, Column: d.header(f), Value: id, Message: render(d.opt.Lang, mUnknownProject, id)})
+	if !ok && d.unresolved < d.opt.MaxErrors {
+		d.unresolved++
+		fe := pbequity.FieldError{File: d.name, Row: row, Column: d.header(f), Value: id, Message: render(d.opt.Lang, mUnknownProject, id)}
+		if d.opt.OnUnresolved != nil {
+			d.opt.OnUnresolved(fe)
+		} else {
+			d.batch.Unresolved = append(d.batch.Unresolved, fe)
+		}
 	}
 	return true
 }

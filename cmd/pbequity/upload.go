@@ -143,7 +143,8 @@ func (up *upload) prepare(i int, f pbequity.UploadFile) (*queries.Load, error) {
 		var projects []pbequity.Project
 		var lines []pbequity.BudgetLine
 		opt := ingest.Options{Kind: kind, Unit: req.Unit, Lang: req.Lang, Sheet: req.Sheet, CycleID: req.CycleID,
-			MaxRows: up.u.maxRows, KnownProjects: func(id string) bool { return up.inCycle[id] }}
+			MaxRows: up.u.maxRows, KnownProjects: func(id string) bool { return up.inCycle[id] },
+			OnUnresolved: func(fe pbequity.FieldError) { up.unresolved = append(up.unresolved, fe) }}
 		opt.Emit = func(b *ingest.Batch) error {
 			if len(up.problems.Errors) > 0 {
 				return nil // an earlier file failed: only validate this one
@@ -168,7 +169,6 @@ func (up *upload) prepare(i int, f pbequity.UploadFile) (*queries.Load, error) {
 			}
 			return fmt.Errorf("%s: %w", f.Name, err)
 		}
-		up.unresolved = append(up.unresolved, b.Unresolved...)
 		for _, p := range projects {
 			up.known[p.ID] = true
 		}

@@ -88,6 +88,13 @@ func TestUploadHTTP(t *testing.T) {
 		t.Errorf("a refused upload changed the database: %v → %v", before, after)
 	}
 
+	// A file with a bad value and an unknown project: both rows are listed.
+	both := "participant_id,project_id,points\n1403-0000001,p001,abc\n1403-0000003,ghost,\n"
+	code, out = post(t, url, tok, nil, map[string]string{"v.csv": both})
+	if errs, _ := out["errors"].([]any); code != http.StatusUnprocessableEntity || len(errs) != 2 {
+		t.Errorf("value error + unknown project: %d %v, want 422 with both rows", code, out["errors"])
+	}
+
 	// Projects and the votes for them in one upload: 201, all loaded, amounts in rial.
 	code, out = post(t, url, tok, nil, map[string]string{"p.csv": projects, "v.csv": votes})
 	if code != http.StatusCreated {
