@@ -44,17 +44,9 @@ func tablesDiffer(t *testing.T, db *queries.DB, table, exclude, a, b string) (in
 // cycle back to .pb, imports that as a second cycle and checks that both
 // cycles hold the same rows in every table.
 func TestExportPabulibRoundTrip(t *testing.T) {
-	dir := sharedPabulib(t)
+	files := sharedPabulibFiles(t)
 	ctx := context.Background()
-	db, err := queries.Open(ctx, filepath.Join(t.TempDir(), "rt.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.pb"))
-	if len(files) == 0 {
-		t.Fatal("no .pb files")
-	}
+	db := tempDB(t)
 	u := &uploader{db: db}
 	out := t.TempDir()
 	for i, path := range files {

@@ -28,14 +28,9 @@ import (
 // figure is NaN, every figure without a value says why, and no published
 // count of people is below the suppression threshold.
 func TestIndicatorsOnPabulib(t *testing.T) {
-	dir := sharedPabulib(t)
+	files := sharedPabulibFiles(t)
 	ctx := context.Background()
-	db, err := queries.Open(ctx, filepath.Join(t.TempDir(), "pb.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.pb"))
+	db := tempDB(t)
 	u := &uploader{db: db}
 	tested := 0
 	for _, path := range files {

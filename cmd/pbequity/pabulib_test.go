@@ -28,31 +28,38 @@ func sharedPabulib(t *testing.T) string {
 	return dir
 }
 
+// sharedPabulibFiles returns the shared .pb files, or skips like sharedPabulib.
+func sharedPabulibFiles(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join(sharedPabulib(t), "*.pb"))
+	if len(files) == 0 {
+		t.Fatal("no .pb files")
+	}
+	return files
+}
+
+// tempDB opens a fresh DuckDB file, closed when the test ends.
+func tempDB(t *testing.T) *queries.DB {
+	t.Helper()
+	db, err := queries.Open(context.Background(), filepath.Join(t.TempDir(), "test.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // TestPabulibThroughTheDatabase loads every shared Pabulib file through the
 // real upload path into one DuckDB file, then checks counts against SQL and
 // audits the official outcome with the city's own rule.
 func TestPabulibThroughTheDatabase(t *testing.T) {
-	dir := sharedPabulib(t)
+	files := sharedPabulibFiles(t)
 	ctx := context.Background()
-	db, err := queries.Open(ctx, filepath.Join(t.TempDir(), "pb.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	files, _ := filepath.Glob(filepath.Join(dir, "*.pb"))
-	if len(files) == 0 {
-		t.Fatal("no .pb files")
-	}
+	db := tempDB(t)
 	u := &uploader{db: db}
 	for _, path := range files {
 		name := filepath.Base(path)
-		id := strings.ToLower(strings.TrimSuffix(name, ".pb"))
-		id = strings.Map(func(r rune) rune {
-			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-				return r
-			}
-			return '-'
-		}, id)
+		id := pabulibCycleID(name)
 		t.Run(name, func(t *testing.T) {
 			raw, err := os.ReadFile(path)
 			if err != nil {
