@@ -284,17 +284,6 @@ func (w *Writer) Dataset(d Dataset) error {
 		d.Rows, nullString(d.Role), d.Anonymous)
 }
 
-// flush makes the rows appended to table so far visible to queries of the
-// writer's transaction.
-func (w *Writer) flush(table string) error {
-	if a := w.apps[table]; a != nil {
-		if err := a.Flush(); err != nil {
-			return fmt.Errorf("append %s: %w", table, translate(err))
-		}
-	}
-	return nil
-}
-
 // queryRow runs a query inside the writer's transaction and scans its first
 // row into dest (*string or *int64 each); sql.ErrNoRows when there is none.
 func (w *Writer) queryRow(dest []any, query string, args ...any) error {

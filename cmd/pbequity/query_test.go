@@ -136,7 +136,7 @@ func TestQueryAPI(t *testing.T) {
 		t.Errorf("refused CSV: %d %s, want a JSON 422", code, body)
 	}
 	code, body, _ = postQuery(t, srv.URL, analyst, "", map[string]any{"sql": "SELECT nope FROM votes"})
-	if !strings.Contains(body, "LINE 1") {
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "LINE 1") {
 		t.Errorf("DuckDB's position is missing: %s", body)
 	}
 	if n, _ := db.QueryInt(ctx, "SELECT count(*) FROM votes"); n != votesBefore {

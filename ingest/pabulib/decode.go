@@ -31,7 +31,6 @@ type decoder struct {
 	line    int    // number of the last line read
 	rec     []byte // current record (may span lines when quoted)
 	fields  [][]byte
-	unq     []byte // scratch for unquoted fields
 
 	errs      []pbequity.FieldError
 	truncated bool
@@ -366,13 +365,6 @@ func (d *decoder) prealloc() {
 	}
 	d.f.Participants = make([]pbequity.Participant, 0, n)
 	d.f.Votes = make([]pbequity.Vote, 0, n*per)
-}
-
-func (d *decoder) col(name string) int {
-	if i, ok := d.cols[name]; ok {
-		return i
-	}
-	return -1
 }
 
 // checkWidth reports a row whose number of fields differs from the header.
