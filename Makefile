@@ -8,6 +8,7 @@ ASSETS  := $(VENDOR)/echarts.min.js $(VENDOR)/Vazirmatn-Regular.woff2 $(VENDOR)/
 # Packages that must never link DuckDB.
 PURE    := ./analytics/... ./reports/... ./server/... ./ingest/...
 TESTFLAGS ?= -timeout 20m
+STATICCHECK := v0.6.1
 
 .PHONY: all run build test check assets bench fuzz load clean
 
@@ -38,11 +39,11 @@ $(ASSETS): node_modules/.package-lock.json
 test: $(ASSETS) check-imports
 	$(GO) test $(TESTFLAGS) ./...
 
-## check: vet, gofmt, staticcheck (when installed) and the import rule
+## check: vet, gofmt, staticcheck and the import rule
 check: check-imports
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
-	@if command -v staticcheck >/dev/null; then staticcheck ./...; else echo "staticcheck not installed; skipped"; fi
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) ./...
 
 ## check-imports: analytics, reports, server and ingest never link DuckDB
 check-imports:
