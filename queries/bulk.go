@@ -25,9 +25,7 @@ import (
 // unnest. Handing DuckDB one string per column and block instead of one value
 // per row and column is what makes this fast: the driver's per-value path
 // (interface boxing, a cgo call and a copy per value) costs more than
-// DuckDB's insert itself. DuckDB runs such an INSERT on one thread, though:
-// the participants, participation and votes of a large upload go through
-// CSV chunk files instead, which it inserts in parallel (spool.go).
+// DuckDB's insert itself.
 
 const (
 	// bulkFunction is the name of the table function.
@@ -51,10 +49,6 @@ type bulkTable struct {
 	table string
 	cols  []string // columns filled from the block, in order
 	query string   // the INSERT statement; its one parameter is the dataset id
-	// spool is the INSERT statement of a spool file of the table (see
-	// spool.go): its parameters are the dataset id and the file's path. ""
-	// when the table is never spooled.
-	spool string
 }
 
 func newBulkTable(table string, cols ...string) *bulkTable {
@@ -74,28 +68,11 @@ var (
 		"stage", "proposer_gender", "gender_marker", "women_share", "beneficiaries", "selected", "approved", "spent", "status", "extra")
 	bulkBudgetLines = newBulkTable("budget_lines", "cycle_id", "project_id", "line_no", "item", "quantity", "unit", "unit_cost",
 		"amount", "gender_marker")
-	bulkParticipants = newBulkTable("participants", "cycle_id", "participant_id", "gender", "age", "age_band", "area", "channel", "extra").
-				spooled("VARCHAR", "VARCHAR", "VARCHAR", "INTEGER", "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR")
-	bulkParticipation = newBulkTable("participation", "cycle_id", "participant_id", "stage", "project_id", "date").
-				spooled("VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DATE")
-	bulkVotes = newBulkTable("votes", "cycle_id", "participant_id", "project_id", "points", "rank").
-			spooled("VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "INTEGER")
-	bulkPopulation = newBulkTable("population", "cycle_id", "area", "gender", "age_band", "count")
+	bulkParticipants  = newBulkTable("participants", "cycle_id", "participant_id", "gender", "age", "age_band", "area", "channel", "extra")
+	bulkParticipation = newBulkTable("participation", "cycle_id", "participant_id", "stage", "project_id", "date")
+	bulkVotes         = newBulkTable("votes", "cycle_id", "participant_id", "project_id", "points", "rank")
+	bulkPopulation    = newBulkTable("population", "cycle_id", "area", "gender", "age_band", "count")
 )
-
-// values receives the values of one row, column by column in order; a
-// column given no value, or an empty string, is NULL. A block and a spool
-// file (spool.go) are values.
-type values interface {
-	str(i int, s string)
-	num(i int, n int64)
-	nonZero(i int, n int64)
-	float(i int, f float64)
-	boolean(i int, v bool)
-	date(i int, t time.Time)
-	json(i int, m map[string]string)
-	marker(i int, m pbequity.Marker)
-}
 
 // block is up to blockRows rows of one table, a joined string per column.
 type block struct {
@@ -135,8 +112,6 @@ func (b *block) float(i int, f float64) { b.cols[i] = strconv.AppendFloat(b.cols
 
 func (b *block) boolean(i int, v bool) { b.cols[i] = strconv.AppendBool(b.cols[i], v) }
 
-func (b *block) date(i int, t time.Time) { b.cols[i] = t.UTC().AppendFormat(b.cols[i], time.DateOnly) }
-
 func (b *block) json(i int, m map[string]string) {
 	if len(m) == 0 {
 		return
@@ -154,7 +129,7 @@ func (b *block) marker(i int, m pbequity.Marker) {
 // Encoders of the rows of each table, columns in bulkTable order; an empty
 // value is NULL.
 
-func encProject(b values, p *pbequity.Project) {
+func encProject(b *block, p *pbequity.Project) {
 	b.str(0, p.CycleID)
 	b.str(1, p.ID)
 	b.str(2, p.Title)
@@ -178,7 +153,7 @@ func encProject(b values, p *pbequity.Project) {
 	b.json(16, p.Extra)
 }
 
-func encBudgetLine(b values, l *pbequity.BudgetLine) {
+func encBudgetLine(b *block, l *pbequity.BudgetLine) {
 	b.str(0, l.CycleID)
 	b.str(1, l.ProjectID)
 	b.num(2, int64(l.LineNo))
@@ -190,7 +165,7 @@ func encBudgetLine(b values, l *pbequity.BudgetLine) {
 	b.marker(8, l.GenderMarker)
 }
 
-func encParticipant(b values, p *pbequity.Participant) {
+func encParticipant(b *block, p *pbequity.Participant) {
 	b.str(0, p.CycleID)
 	b.str(1, p.ID)
 	b.str(2, string(p.Gender))
@@ -203,17 +178,17 @@ func encParticipant(b values, p *pbequity.Participant) {
 	b.json(7, p.Extra)
 }
 
-func encParticipation(b values, e *pbequity.Participation) {
+func encParticipation(b *block, e *pbequity.Participation) {
 	b.str(0, e.CycleID)
 	b.str(1, e.ParticipantID)
 	b.str(2, string(e.Stage))
 	b.str(3, e.ProjectID)
 	if !e.Date.IsZero() {
-		b.date(4, e.Date)
+		b.cols[4] = e.Date.UTC().AppendFormat(b.cols[4], time.DateOnly)
 	}
 }
 
-func encVote(b values, v *pbequity.Vote) {
+func encVote(b *block, v *pbequity.Vote) {
 	b.str(0, v.CycleID)
 	b.str(1, v.ParticipantID)
 	b.str(2, v.ProjectID)
@@ -221,7 +196,7 @@ func encVote(b values, v *pbequity.Vote) {
 	b.nonZero(4, int64(v.Rank))
 }
 
-func encPopulation(b values, p *pbequity.PopulationCount) {
+func encPopulation(b *block, p *pbequity.PopulationCount) {
 	b.str(0, p.CycleID)
 	b.str(1, p.Area)
 	b.str(2, string(p.Gender))
@@ -264,7 +239,7 @@ func (s *bulkStream) block() *block {
 }
 
 // add appends one row, encoded by enc, to the stream.
-func add[T any](s *bulkStream, enc func(values, *T), row *T) error {
+func add[T any](s *bulkStream, enc func(*block, *T), row *T) error {
 	b := s.cur
 	for i := range b.cols {
 		b.mark[i] = len(b.cols[i])
@@ -322,14 +297,6 @@ func (s *bulkStream) close() error {
 	close(s.out)
 	return err
 }
-
-func (s *bulkStream) table() *bulkTable { return s.t }
-func (s *bulkStream) count() int64      { return s.rows }
-func (s *bulkStream) abandon()          { close(s.stop) }
-func (s *bulkStream) insert(w *Writer) error {
-	return w.insert(s)
-}
-func (s *bulkStream) remove() {}
 
 // bulkSource is the table function's view of a stream.
 type bulkSource struct{ s *bulkStream }

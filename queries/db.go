@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"sort"
 	"strconv"
@@ -40,12 +39,6 @@ type DB struct {
 	// writeMu serialises writers: DuckDB allows one writing transaction to
 	// commit at a time without conflicts, readers stay concurrent.
 	writeMu sync.Mutex
-
-	// spool is the private directory of the chunk files of large uploads
-	// (spool.go) inside spoolBase, spoolMin the size of a load from which
-	// they are used and spoolChunk the size of a chunk.
-	spool, spoolBase     string
-	spoolMin, spoolChunk int64
 }
 
 // Open opens (creating if needed) the DuckDB file at path, or an in-memory
@@ -58,12 +51,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, translate(err))
 	}
-	spool, spoolBase, err := spoolDir(path)
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
-	d := &DB{db: sql.OpenDB(c), conn: c, Path: path, spool: spool, spoolBase: spoolBase, spoolMin: spoolMin, spoolChunk: spoolChunk}
+	d := &DB{db: sql.OpenDB(c), conn: c, Path: path}
 	if err := d.migrate(ctx); err != nil {
 		d.Close()
 		return nil, err
@@ -76,9 +64,6 @@ func (d *DB) Close() error {
 	err := d.db.Close()
 	if cerr := d.conn.Close(); err == nil {
 		err = cerr
-	}
-	if d.spoolBase != "" {
-		os.RemoveAll(d.spoolBase)
 	}
 	return err
 }

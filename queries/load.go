@@ -41,9 +41,6 @@ type Load struct {
 	// Dataset (its hash is known at the end only); an error returned from
 	// emit must be returned.
 	Stream func(emit func(*Rows) error) error
-	// Size is the size in bytes of the file the rows come from, when known:
-	// the rows of a large file go to DuckDB through spool files.
-	Size int64
 	// Progress, when set, is called now and then with rows written and the
 	// total (for the Rows of the load; a Stream reports its own progress).
 	Progress func(done, total int64)
@@ -88,8 +85,10 @@ func (d *DB) DatasetBySHA(ctx context.Context, cycleID, sha string) (string, err
 // transaction: an error from it rolls everything back.
 func (d *DB) LoadAll(ctx context.Context, loads []*Load, check func(*Writer) error) error {
 	return d.Write(ctx, "", func(w *Writer) error {
-		if err := w.loadAll(loads); err != nil {
-			return err
+		for _, l := range loads {
+			if err := w.load(l); err != nil {
+				return err
+			}
 		}
 		if check != nil {
 			if err := check(w); err != nil {
@@ -115,10 +114,9 @@ func (w *Writer) DatasetBySHA(cycleID, sha string, ids ...string) (string, error
 	return id, nil
 }
 
-// before prepares the transaction for the rows of l: it creates or checks
-// the cycle and makes l's dataset the one rows are written with.
-func (w *Writer) before(l *Load) error {
+func (w *Writer) load(l *Load) error {
 	w.dataset = l.Dataset.ID
+	defer func() { w.dataset = nil }()
 	cycleID := l.Dataset.CycleID
 	if l.Cycle != nil {
 		var n int64
@@ -148,8 +146,9 @@ func (w *Writer) before(l *Load) error {
 	if w.participants == nil {
 		w.participants = map[string]*cycleParticipants{}
 	}
-	if w.participants[cycleID] == nil {
-		cp := &cycleParticipants{}
+	cp := w.participants[cycleID]
+	if cp == nil {
+		cp = &cycleParticipants{}
 		var n int64
 		if err := w.queryInt(&n, "SELECT count(*) FROM (SELECT 1 FROM participants WHERE cycle_id = ? LIMIT 1)", cycleID); err != nil {
 			return err
@@ -157,20 +156,23 @@ func (w *Writer) before(l *Load) error {
 		cp.existing = n > 0
 		w.participants[cycleID] = cp
 	}
-	return nil
-}
-
-// after records the dataset of l once its runs are written.
-func (w *Writer) after(l *Load, runs []run) error {
-	w.dataset = nil
-	var total int64
-	participants := false
-	for _, r := range runs {
-		total += r.count()
-		participants = participants || (r.table() == bulkParticipants && r.count() > 0)
+	produce := l.Stream
+	if produce == nil {
+		produce = l.emitRows
+		if err := uniqueParticipants(l.Participants); err != nil {
+			return err
+		}
 	}
-	if participants {
-		w.participants[l.Dataset.CycleID].loads++
+	counts, err := w.stream(produce)
+	if err != nil {
+		return err
+	}
+	if n := counts[bulkParticipants]; n > 0 {
+		cp.loads++
+	}
+	var total int64
+	for _, n := range counts {
+		total += n
 	}
 	w.rows += total
 	ds := l.Dataset
@@ -225,168 +227,89 @@ func uniqueParticipants(ps []pbequity.Participant) error {
 	return nil
 }
 
-// run is a step of loading, on the writer's goroutine, in order: the rows
-// of one table that a Load gives in a row (a bulkStream into
-// pbequity_bulk(), or a spoolStream of chunk files), or a step between
-// them.
-type run interface {
-	table() *bulkTable // nil for a step
-	count() int64
-	// close ends the producer's side.
-	close() error
-	// insert writes the rows until the producer closes the run; abandon is
-	// called instead when an earlier run failed.
-	insert(w *Writer) error
-	abandon()
-	// remove deletes what the run left on disk, once both sides ended.
-	remove()
-}
-
-// step is a run that calls fn.
-type step struct{ fn func() error }
-
-func (s step) table() *bulkTable      { return nil }
-func (s step) count() int64           { return 0 }
-func (s step) close() error           { return nil }
-func (s step) insert(w *Writer) error { return s.fn() }
-func (s step) abandon()               {}
-func (s step) remove()                {}
-
-// loadAll writes the rows of every load, table by table as they come: the
-// loads produce their rows one after the other on a goroutine of their own,
-// while this one runs the INSERT statements of each run of rows of a table
-// (and the steps before and after each load). So the rows of one file are
-// decoded while those of the previous one are still being inserted. A load
-// large enough is spooled: its tables that can be go through chunk files
-// (spool.go).
-func (w *Writer) loadAll(loads []*Load) error {
-	runs := make(chan run, 2)
+// stream writes the rows that produce emits, table by table as they come:
+// produce runs on a goroutine of its own while this one runs one INSERT
+// statement per run of rows of a table. It returns the rows written per
+// table.
+func (w *Writer) stream(produce func(emit func(*Rows) error) error) (map[*bulkTable]int64, error) {
+	starts := make(chan *bulkStream)
 	done := make(chan error, 1)
+	counts := map[*bulkTable]int64{}
 	go func() {
-		var err error
-		for _, l := range loads {
-			if err = w.produce(l, runs); err != nil {
-				break
+		var cur *bulkStream
+		to := func(t *bulkTable) (*bulkStream, error) {
+			if cur != nil && cur.t == t {
+				return cur, nil
+			}
+			if cur != nil {
+				if err := cur.close(); err != nil {
+					return nil, err
+				}
+			}
+			cur = newBulkStream(w.ctx, t)
+			starts <- cur
+			return cur, nil
+		}
+		emit := func(r *Rows) error {
+			if err := emitAll(to, bulkProjects, encProject, r.Projects); err != nil {
+				return err
+			}
+			if err := emitAll(to, bulkBudgetLines, encBudgetLine, r.BudgetLines); err != nil {
+				return err
+			}
+			if err := emitAll(to, bulkParticipants, encParticipant, r.Participants); err != nil {
+				return err
+			}
+			if err := emitAll(to, bulkParticipation, encParticipation, r.Participation); err != nil {
+				return err
+			}
+			if err := emitAll(to, bulkVotes, encVote, r.Votes); err != nil {
+				return err
+			}
+			return emitAll(to, bulkPopulation, encPopulation, r.Population)
+		}
+		err := produce(emit)
+		if cur != nil {
+			if cerr := cur.close(); err == nil {
+				err = cerr
 			}
 		}
-		close(runs)
+		close(starts)
 		done <- err
 	}()
 	var ierr error
-	var all []run
-	for r := range runs {
-		all = append(all, r)
+	for s := range starts {
 		if ierr == nil {
-			ierr = r.insert(w)
+			ierr = w.insert(s)
 		} else {
-			r.abandon()
+			close(s.stop)
 		}
+		counts[s.t] += s.rows
 	}
 	perr := <-done
-	for _, r := range all {
-		r.remove()
-	}
 	if ierr != nil {
-		return ierr
+		return nil, ierr
 	}
 	if perr != nil {
 		if cerr := w.ctx.Err(); cerr != nil {
-			return cerr
+			return nil, cerr
 		}
-		return perr
+		return nil, perr
 	}
-	return nil
+	return counts, nil
 }
 
-// produce sends the runs of l to runs, between a step before and a step
-// after them.
-func (w *Writer) produce(l *Load, runs chan<- run) error {
-	produce := l.Stream
-	if produce == nil {
-		produce = l.emitRows
-		if err := uniqueParticipants(l.Participants); err != nil {
-			return err
-		}
-	}
-	spool := w.spool != "" && (l.Size >= w.spoolMin || l.Rows.Len()*spoolRowBytes >= w.spoolMin)
-	runs <- step{func() error { return w.before(l) }}
-	var cur run
-	var mine []run
-	to := func(t *bulkTable) (run, error) {
-		if cur != nil && cur.table() == t {
-			return cur, nil
-		}
-		if cur != nil {
-			err := cur.close()
-			cur = nil
-			if err != nil {
-				return nil, err
-			}
-		}
-		if spool && t.spool != "" {
-			s, err := newSpoolStream(w.ctx, t, w.spool, w.spoolChunk)
-			if err != nil {
-				return nil, err
-			}
-			cur = s
-		} else {
-			cur = newBulkStream(w.ctx, t)
-		}
-		mine = append(mine, cur)
-		runs <- cur
-		return cur, nil
-	}
-	emit := func(r *Rows) error {
-		if err := emitAll(to, bulkProjects, encProject, r.Projects); err != nil {
-			return err
-		}
-		if err := emitAll(to, bulkBudgetLines, encBudgetLine, r.BudgetLines); err != nil {
-			return err
-		}
-		if err := emitAll(to, bulkParticipants, encParticipant, r.Participants); err != nil {
-			return err
-		}
-		if err := emitAll(to, bulkParticipation, encParticipation, r.Participation); err != nil {
-			return err
-		}
-		if err := emitAll(to, bulkVotes, encVote, r.Votes); err != nil {
-			return err
-		}
-		return emitAll(to, bulkPopulation, encPopulation, r.Population)
-	}
-	err := produce(emit)
-	if cur != nil {
-		if cerr := cur.close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		return err
-	}
-	runs <- step{func() error { return w.after(l, mine) }}
-	return nil
-}
-
-func emitAll[T any](to func(*bulkTable) (run, error), t *bulkTable, enc func(values, *T), rows []T) error {
+func emitAll[T any](to func(*bulkTable) (*bulkStream, error), t *bulkTable, enc func(*block, *T), rows []T) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	r, err := to(t)
+	s, err := to(t)
 	if err != nil {
 		return err
 	}
-	switch s := r.(type) {
-	case *bulkStream:
-		for i := range rows {
-			if err := add(s, enc, &rows[i]); err != nil {
-				return err
-			}
-		}
-	case *spoolStream:
-		for i := range rows {
-			if err := spoolAdd(s, enc, &rows[i]); err != nil {
-				return err
-			}
+	for i := range rows {
+		if err := add(s, enc, &rows[i]); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -98,11 +98,9 @@ type Stats struct {
 
 // Sandbox locks the database instance for ad hoc SQL and returns the
 // sandbox. Locking is global and cannot be undone while d is open: after it,
-// no statement on d can read or write files through SQL or change a
-// setting, except that uploads still read their chunk files in the
-// database's spool directory (spool.go), which the sandbox's statement
-// check refuses to name. Calling it again on a locked database returns a
-// sandbox without changing anything.
+// no statement on d can read or write files through SQL (uploads use the
+// Appender and are not affected) or change a setting. Calling it again on a
+// locked database returns a sandbox without changing anything.
 func (d *DB) Sandbox(ctx context.Context, opt SandboxOptions) (*Sandbox, error) {
 	if opt.Timeout <= 0 {
 		opt.Timeout = DefaultQueryTimeout
@@ -129,11 +127,6 @@ func (d *DB) Sandbox(ctx context.Context, opt SandboxOptions) (*Sandbox, error) 
 				paths[i] = quote(abs)
 			}
 			set = append(set, "SET allowed_paths = ["+strings.Join(paths, ", ")+"]")
-		}
-		if d.spool != "" {
-			// Uploads read their spool files with read_csv; the statement
-			// check refuses any that names the directory.
-			set = append(set, "SET allowed_directories = ["+quote(d.spool+string(filepath.Separator))+"]")
 		}
 		if opt.MemoryLimit != "" {
 			set = append(set, "SET memory_limit = "+quote(opt.MemoryLimit))
@@ -258,21 +251,7 @@ func (s *Sandbox) text(req Request) (string, []string, error) {
 	if len(text) > MaxSQL {
 		return "", nil, pbequity.Errorf(pbequity.EINVALID, "the statement is longer than %d KiB", MaxSQL>>10)
 	}
-	if s.db.spool != "" && mentions(text, filepath.Base(s.db.spool), filepath.Base(s.db.spoolBase), "current_setting", "duckdb_settings") {
-		return "", nil, refuse("the files of uploads in progress, and settings, are out of reach of ad hoc SQL")
-	}
 	return text, nil, nil
-}
-
-// mentions reports whether text holds any of words, ignoring case.
-func mentions(text string, words ...string) bool {
-	text = strings.ToLower(text)
-	for _, w := range words {
-		if strings.Contains(text, strings.ToLower(w)) {
-			return true
-		}
-	}
-	return false
 }
 
 // readKeywords are the first words a read statement may start with.

@@ -24,11 +24,6 @@ type Writer struct {
 	rows    int64
 	// participants of the cycles loaded into, for checkUnique
 	participants map[string]*cycleParticipants
-	// spool is the database's spool directory, spoolMin the size of a load
-	// from which its rows are spooled and spoolChunk the size of a chunk
-	// file (spool.go).
-	spool                string
-	spoolMin, spoolChunk int64
 }
 
 // Columns written by the appenders, in order, per table.
@@ -62,7 +57,7 @@ func (d *DB) Write(ctx context.Context, datasetID string, fn func(*Writer) error
 	if _, err := exec.ExecContext(ctx, "BEGIN TRANSACTION", nil); err != nil {
 		return fmt.Errorf("write: begin: %w", translate(err))
 	}
-	w := &Writer{ctx: ctx, conn: conn, apps: map[string]*duckdb.Appender{}, spool: d.spool, spoolMin: d.spoolMin, spoolChunk: d.spoolChunk}
+	w := &Writer{ctx: ctx, conn: conn, apps: map[string]*duckdb.Appender{}}
 	if datasetID != "" {
 		w.dataset = datasetID
 	}

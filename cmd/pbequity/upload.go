@@ -107,7 +107,7 @@ func (up *upload) prepare(i int, f pbequity.UploadFile) (*queries.Load, error) {
 	}
 	ds := &pbequity.DatasetResult{ID: datasetID(), File: name, Kind: kind}
 	l := &queries.Load{Dataset: queries.Dataset{ID: ds.ID, CycleID: req.CycleID, Kind: kind, FileName: name, Role: role,
-		Anonymous: req.Anonymous}, Size: bodySize(f.Body)}
+		Anonymous: req.Anonymous}}
 	up.results = append(up.results, ds)
 	up.loads = append(up.loads, l)
 	h := sha256.New()
