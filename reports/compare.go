@@ -125,8 +125,23 @@ func reading(base, r *RuleRow) [2]string {
 func faPct(x float64) string { return newFormatter("fa").pct(x) }
 func faInt(n int) string     { return newFormatter("fa").int(int64(n)) }
 
-// Compare runs every rule on a cycle's ballots.
+// Compare runs every rule on a cycle's ballots, once per cycle until its
+// data changes.
 func (s *Service) Compare(ctx context.Context, cycleID string) (*Comparison, error) {
+	v, err := s.memoize(ctx, cycleID, "compare", func(e *entry) (any, error) {
+		if e.cmp != nil {
+			return e.cmp, nil
+		}
+		return s.compare(ctx, cycleID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*Comparison), nil
+}
+
+// compare reads the votes and runs every rule.
+func (s *Service) compare(ctx context.Context, cycleID string) (*Comparison, error) {
 	b, people, err := s.votes(ctx, cycleID)
 	if err != nil {
 		return nil, err

@@ -284,12 +284,22 @@ func nonNil(s []string) []string {
 
 // Outcome runs a rule on a cycle's votes. The service's source must also be
 // a VoteSource.
+// Each rule's outcome is computed once per cycle until its data changes.
 func (s *Service) Outcome(ctx context.Context, cycleID, rule, completion string) (*Outcome, error) {
-	b, people, err := s.votes(ctx, cycleID)
+	if rule != "" && !known(rule) {
+		return nil, pbequity.Errorf(pbequity.EINVALID, "unknown rule %q: use one of %v", rule, rules.Names)
+	}
+	v, err := s.memoize(ctx, cycleID, "outcome|"+rule+"|"+completion, func(*entry) (any, error) {
+		b, people, err := s.votes(ctx, cycleID)
+		if err != nil {
+			return nil, err
+		}
+		return OutcomeOf(b, people, rule, completion, s.K())
+	})
 	if err != nil {
 		return nil, err
 	}
-	return OutcomeOf(b, people, rule, completion, s.K())
+	return v.(*Outcome), nil
 }
 
 // votes reads a cycle's ballots and participants from the service's source,

@@ -39,6 +39,30 @@ type entry struct {
 	err     error
 	pages   sync.Map // lang → []byte
 	data    sync.Map // lang → map[string]*DataFile
+	memos   sync.Map // key → *memo: outcomes and comparisons asked for by the API
+}
+
+// memo is one result computed once per cycle entry.
+type memo struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// memoize returns f's result for key, computed once until the cycle's
+// entry is invalidated; failures are not kept.
+func (s *Service) memoize(ctx context.Context, cycleID, key string, f func(e *entry) (any, error)) (any, error) {
+	e, err := s.load(ctx, cycleID)
+	if err != nil {
+		return nil, err
+	}
+	v, _ := e.memos.LoadOrStore(key, &memo{})
+	m := v.(*memo)
+	m.once.Do(func() { m.v, m.err = f(e) })
+	if m.err != nil {
+		e.memos.CompareAndDelete(key, m)
+	}
+	return m.v, m.err
 }
 
 // NewService returns a Service computing indicators with opt (suppression
@@ -90,7 +114,7 @@ func (s *Service) load(ctx context.Context, id string) (*entry, error) {
 			return
 		}
 		if _, ok := s.src.(VoteSource); ok && e.summary.Voters > 0 && e.summary.Voters <= CompareLimit {
-			e.cmp, e.err = s.Compare(ctx, id)
+			e.cmp, e.err = s.compare(ctx, id)
 		}
 	})
 	if e.err != nil {

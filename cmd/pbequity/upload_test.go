@@ -121,3 +121,34 @@ func TestUploadHTTP(t *testing.T) {
 		t.Errorf("indicators after upload: %.200s", body)
 	}
 }
+
+// TestOutcomeCacheFollowsUploads checks that the memoised outcome of a rule
+// is recomputed after an upload changes the cycle's votes.
+func TestOutcomeCacheFollowsUploads(t *testing.T) {
+	srv, db := testServer(t, 300)
+	ctx := context.Background()
+	tok := newToken()
+	if err := db.CreateToken(ctx, server.HashToken(tok), pbequity.RoleCitizen, "test", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	voters := func() float64 {
+		code, body, _ := get(t, srv.URL+"/api/v1/cycles/tehran-1403/outcome?rule=greedy")
+		var o struct{ Voters float64 }
+		if code != 200 || json.Unmarshal([]byte(body), &o) != nil {
+			t.Fatalf("outcome: %d %.200s", code, body)
+		}
+		return o.Voters
+	}
+	before := voters()
+	if again := voters(); again != before {
+		t.Fatalf("outcome changed without an upload: %v → %v", before, again)
+	}
+	code, out := post(t, srv.URL+"/api/v1/cycles/tehran-1403/uploads", tok, nil,
+		map[string]string{"v.csv": "participant_id,project_id\nnew-voter-1,p001\nnew-voter-2,p002\n"})
+	if code != http.StatusCreated {
+		t.Fatalf("upload: %d %v", code, out)
+	}
+	if after := voters(); after != before+2 {
+		t.Errorf("voters after the upload = %v, want %v", after, before+2)
+	}
+}
