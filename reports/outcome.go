@@ -289,6 +289,9 @@ func (s *Service) Outcome(ctx context.Context, cycleID, rule, completion string)
 	if rule != "" && !known(rule) {
 		return nil, pbequity.Errorf(pbequity.EINVALID, "unknown rule %q: use one of %v", rule, rules.Names)
 	}
+	if completion != "" && completion != rules.CompletionAdd1 && completion != rules.CompletionNone {
+		return nil, pbequity.Errorf(pbequity.EINVALID, "unknown completion %q: use add1 or none", completion)
+	}
 	v, err := s.memoize(ctx, cycleID, "outcome|"+rule+"|"+completion, func(*entry) (any, error) {
 		b, people, err := s.votes(ctx, cycleID)
 		if err != nil {
