@@ -64,13 +64,20 @@ func (tb *tab) console() consoleState {
 	return eval[consoleState](tb, consoleStateJS)
 }
 
-// waitConsole polls the page until ok holds, failing on a page exception or
-// after timeout.
+// waitConsole polls the console page until ok holds, failing on a page
+// exception or after timeout.
 func (tb *tab) waitConsole(what string, timeout time.Duration, ok func(consoleState) bool) consoleState {
+	tb.t.Helper()
+	return waitFor(tb, what, timeout, tb.console, ok)
+}
+
+// waitFor polls get until ok holds, failing on a page exception or after
+// timeout.
+func waitFor[T any](tb *tab, what string, timeout time.Duration, get func() T, ok func(T) bool) T {
 	tb.t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		s := tb.console()
+		s := get()
 		if ok(s) {
 			return s
 		}

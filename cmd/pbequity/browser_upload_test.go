@@ -67,22 +67,7 @@ func (tb *tab) upload() uploadState {
 
 func (tb *tab) waitUpload(what string, ok func(uploadState) bool) uploadState {
 	tb.t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		s := tb.upload()
-		if ok(s) {
-			return s
-		}
-		for _, p := range tb.problemList() {
-			if strings.HasPrefix(p, "exception") {
-				tb.t.Fatalf("waiting for %s: page exception: %s", what, p)
-			}
-		}
-		if time.Now().After(deadline) {
-			tb.t.Fatalf("waiting for %s: timed out; page state %+v", what, s)
-		}
-		time.Sleep(30 * time.Millisecond)
-	}
+	return waitFor(tb, what, 15*time.Second, tb.upload, ok)
 }
 
 // send chooses files and submits the form with the keyboard (Enter on the
