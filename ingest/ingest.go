@@ -274,7 +274,7 @@ type decoder struct {
 
 	batch  *Batch
 	strs   map[string]string // interned values
-	seen   map[string]int    // ids seen, with their row
+	seen   idSet             // ids seen, with their row
 	lineNo map[string]int    // budget lines per project
 
 	// votes of the current ballot

@@ -210,14 +210,10 @@ func (d *decoder) extraOf(row int, cells [][]byte) (map[string]string, bool) {
 
 // firstSeen records id in d.seen, reporting a duplicate.
 func (d *decoder) firstSeen(row int, f field, id string) bool {
-	if d.seen == nil {
-		d.seen = make(map[string]int)
-	}
-	if first, dup := d.seen[id]; dup {
+	if first, dup := d.seen.add(id, row); dup {
 		d.fail(row, f, []byte(id), mDuplicateID, id, first)
 		return false
 	}
-	d.seen[id] = row
 	return true
 }
 
