@@ -6,8 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
-	"strings"
 
 	"github.com/pbequity/pbequity"
 	"github.com/pbequity/pbequity/ingest/pabulib"
@@ -130,98 +128,5 @@ func pabulibFile(ctx context.Context, db *queries.DB, cycleID string, p *progres
 		return nil, err
 	}
 	p.update(4, 4)
-	f.ProjectColumns = projectColumns(f.Projects)
-	f.VoteColumns = voteColumns(f.Cycle.VoteType, f.Participants)
 	return f, nil
-}
-
-// projectColumns chooses the PROJECTS header that makes pabulib.Decode map
-// every stored field back where it came from: the area column is
-// "neighborhood" when a "district" column was kept among the extras, and a
-// second beneficiaries column follows the first.
-func projectColumns(ps []pbequity.Project) []string {
-	has := map[string]bool{}
-	extra := map[string]bool{}
-	for _, p := range ps {
-		has["name"] = has["name"] || p.Title != ""
-		has["description"] = has["description"] || p.Description != ""
-		has["category"] = has["category"] || p.Category != ""
-		has["beneficiaries"] = has["beneficiaries"] || p.Beneficiaries != ""
-		has["selected"] = has["selected"] || p.Selected != nil
-		has["area"] = has["area"] || p.Area != ""
-		for k := range p.Extra {
-			extra[k] = true
-		}
-	}
-	cols := []string{"project_id", "cost"}
-	for _, k := range []string{"name", "description", "category"} {
-		if has[k] || extra[k] {
-			cols = append(cols, k)
-		}
-	}
-	delete(extra, "category")
-	// Decode keeps the first of target/beneficiaries as Beneficiaries and the
-	// second among the extras.
-	switch {
-	case extra["target"]:
-		cols = append(cols, "beneficiaries", "target")
-	case extra["beneficiaries"]:
-		cols = append(cols, "target", "beneficiaries")
-	case has["beneficiaries"]:
-		cols = append(cols, "target")
-	}
-	delete(extra, "target")
-	delete(extra, "beneficiaries")
-	if has["selected"] {
-		cols = append(cols, "selected")
-	}
-	switch {
-	case extra["district"]:
-		cols = append(cols, "neighborhood", "district")
-	case has["area"]:
-		cols = append(cols, "district")
-	}
-	delete(extra, "district")
-	return append(cols, sortedSet(extra)...)
-}
-
-// voteColumns chooses the VOTES header, as projectColumns does for projects.
-func voteColumns(voteType string, ps []pbequity.Participant) []string {
-	has := map[string]bool{}
-	extra := map[string]bool{}
-	for _, p := range ps {
-		has["age"] = has["age"] || p.Age > 0
-		has["sex"] = has["sex"] || (p.Gender != "" && p.Gender != pbequity.Unknown)
-		has["voting_method"] = has["voting_method"] || p.Channel != ""
-		has["area"] = has["area"] || p.Area != ""
-		for k := range p.Extra {
-			extra[k] = true
-		}
-	}
-	cols := []string{"voter_id", "vote"}
-	if voteType == pbequity.VoteCumulative || voteType == pbequity.VoteScoring {
-		cols = append(cols, "points")
-	}
-	for _, k := range []string{"age", "sex", "voting_method"} {
-		if has[k] {
-			cols = append(cols, k)
-		}
-	}
-	switch {
-	case extra["district"]:
-		cols = append(cols, "neighborhood", "district")
-	case has["area"]:
-		cols = append(cols, "district")
-	}
-	delete(extra, "district")
-	return append(cols, sortedSet(extra)...)
-}
-
-func sortedSet(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.SortFunc(out, strings.Compare)
-	return out
 }

@@ -159,29 +159,7 @@ func pabulibRule(r string) string {
 func (e *encoder) projects(f *File) {
 	cols := f.ProjectColumns
 	if len(cols) == 0 {
-		cols = []string{"project_id", "cost"}
-		has := map[string]bool{}
-		extra := map[string]bool{}
-		for _, p := range f.Projects {
-			has["name"] = has["name"] || p.Title != ""
-			has["description"] = has["description"] || p.Description != ""
-			has["category"] = has["category"] || p.Category != ""
-			has["target"] = has["target"] || p.Beneficiaries != ""
-			has["selected"] = has["selected"] || p.Selected != nil
-			has["district"] = has["district"] || p.Area != ""
-			for k := range p.Extra {
-				extra[k] = true
-			}
-		}
-		for _, k := range []string{"name", "description", "category", "target", "selected", "district"} {
-			if has[k] || extra[k] {
-				cols = append(cols, k)
-				delete(extra, k)
-			}
-		}
-		delete(extra, "neighborhood")
-		delete(extra, "beneficiaries")
-		cols = append(cols, sortedKeys(extra)...)
+		cols = projectColumns(f.Projects)
 	}
 	areaCol := "district"
 	if slices.Contains(cols, "neighborhood") {
@@ -267,29 +245,7 @@ func (e *encoder) votes(f *File) {
 	}
 	cols := f.VoteColumns
 	if len(cols) == 0 {
-		cols = []string{"voter_id", "vote"}
-		if usePoints {
-			cols = append(cols, "points")
-		}
-		has := map[string]bool{}
-		extra := map[string]bool{}
-		for _, p := range parts {
-			has["age"] = has["age"] || p.Age > 0
-			has["sex"] = has["sex"] || (p.Gender != "" && p.Gender != pbequity.Unknown)
-			has["voting_method"] = has["voting_method"] || p.Channel != ""
-			has["neighborhood"] = has["neighborhood"] || p.Area != ""
-			for k := range p.Extra {
-				extra[k] = true
-			}
-		}
-		for _, k := range []string{"age", "sex", "voting_method", "neighborhood"} {
-			if has[k] || extra[k] {
-				cols = append(cols, k)
-				delete(extra, k)
-			}
-		}
-		delete(extra, "district")
-		cols = append(cols, sortedKeys(extra)...)
+		cols = voteColumns(vt, parts)
 	}
 	areaCol := "district"
 	if slices.Contains(cols, "neighborhood") {
@@ -348,4 +304,87 @@ func (e *encoder) votes(f *File) {
 		}
 		e.row(vals...)
 	}
+}
+
+// projectColumns chooses the PROJECTS header of a File that has none (a
+// cycle rebuilt from the database), one that makes Decode map
+// every stored field back where it came from: the area column is
+// "neighborhood" when a "district" column was kept among the extras, and a
+// second beneficiaries column follows the first.
+func projectColumns(ps []pbequity.Project) []string {
+	has := map[string]bool{}
+	extra := map[string]bool{}
+	for _, p := range ps {
+		has["name"] = has["name"] || p.Title != ""
+		has["description"] = has["description"] || p.Description != ""
+		has["category"] = has["category"] || p.Category != ""
+		has["beneficiaries"] = has["beneficiaries"] || p.Beneficiaries != ""
+		has["selected"] = has["selected"] || p.Selected != nil
+		has["area"] = has["area"] || p.Area != ""
+		for k := range p.Extra {
+			extra[k] = true
+		}
+	}
+	cols := []string{"project_id", "cost"}
+	for _, k := range []string{"name", "description", "category"} {
+		if has[k] || extra[k] {
+			cols = append(cols, k)
+		}
+	}
+	delete(extra, "category")
+	// Decode keeps the first of target/beneficiaries as Beneficiaries and the
+	// second among the extras.
+	switch {
+	case extra["target"]:
+		cols = append(cols, "beneficiaries", "target")
+	case extra["beneficiaries"]:
+		cols = append(cols, "target", "beneficiaries")
+	case has["beneficiaries"]:
+		cols = append(cols, "target")
+	}
+	delete(extra, "target")
+	delete(extra, "beneficiaries")
+	if has["selected"] {
+		cols = append(cols, "selected")
+	}
+	switch {
+	case extra["district"]:
+		cols = append(cols, "neighborhood", "district")
+	case has["area"]:
+		cols = append(cols, "district")
+	}
+	delete(extra, "district")
+	return append(cols, sortedKeys(extra)...)
+}
+
+// voteColumns chooses the VOTES header, as projectColumns does for projects.
+func voteColumns(voteType string, ps []pbequity.Participant) []string {
+	has := map[string]bool{}
+	extra := map[string]bool{}
+	for _, p := range ps {
+		has["age"] = has["age"] || p.Age > 0
+		has["sex"] = has["sex"] || (p.Gender != "" && p.Gender != pbequity.Unknown)
+		has["voting_method"] = has["voting_method"] || p.Channel != ""
+		has["area"] = has["area"] || p.Area != ""
+		for k := range p.Extra {
+			extra[k] = true
+		}
+	}
+	cols := []string{"voter_id", "vote"}
+	if voteType == pbequity.VoteCumulative || voteType == pbequity.VoteScoring {
+		cols = append(cols, "points")
+	}
+	for _, k := range []string{"age", "sex", "voting_method"} {
+		if has[k] {
+			cols = append(cols, k)
+		}
+	}
+	switch {
+	case extra["district"]:
+		cols = append(cols, "neighborhood", "district")
+	case has["area"]:
+		cols = append(cols, "district")
+	}
+	delete(extra, "district")
+	return append(cols, sortedKeys(extra)...)
 }
