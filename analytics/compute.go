@@ -143,7 +143,7 @@ func (c *computer) population() {
 // and, where the total would reveal one, of a second cell (O or U first) or
 // the total.
 func (c *computer) genderCounts(n [4]int64) (GenderCounts, [4]bool, bool) {
-	sup, totalSup := suppressRow(n[:], c.k, []int{2, 3})
+	sup, totalSup := SuppressCells(n[:], c.k, []int{2, 3})
 	var flags [4]bool
 	copy(flags[:], sup)
 	total := n[0] + n[1] + n[2] + n[3]

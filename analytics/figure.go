@@ -135,7 +135,7 @@ func grouped(x float64) string {
 	return b.String()
 }
 
-// suppressRow applies small-cell suppression (INDICATORS.md §6) to a row of
+// SuppressCells applies small-cell suppression (INDICATORS.md §6) to a row of
 // counts with their published total: counts in [1, k) are suppressed; when
 // exactly the total would let a reader recover a suppressed cell (one cell
 // suppressed and the rest shown), a second cell is suppressed, chosen as the
@@ -143,7 +143,7 @@ func grouped(x float64) string {
 // the O and U cells, so that F and M survive); when no such cell exists the
 // total is suppressed instead. It returns the flags per cell and for the
 // total; zero counts are never primary-suppressed.
-func suppressRow(cells []int64, k int64, prefer []int) (cellSup []bool, totalSup bool) {
+func SuppressCells(cells []int64, k int64, prefer []int) (cellSup []bool, totalSup bool) {
 	cellSup = make([]bool, len(cells))
 	nsup := 0
 	for i, c := range cells {

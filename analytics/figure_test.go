@@ -71,9 +71,9 @@ func TestSuppressRow(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			cs, ts := suppressRow(tc.cells, 5, tc.prefer)
+			cs, ts := SuppressCells(tc.cells, 5, tc.prefer)
 			if !slices.Equal(cs, tc.cellSup) || ts != tc.totalSup {
-				t.Errorf("suppressRow(%v, 5, %v) = %v, %v, want %v, %v", tc.cells, tc.prefer, cs, ts, tc.cellSup, tc.totalSup)
+				t.Errorf("SuppressCells(%v, 5, %v) = %v, %v, want %v, %v", tc.cells, tc.prefer, cs, ts, tc.cellSup, tc.totalSup)
 			}
 		})
 	}

@@ -1,10 +1,12 @@
 package reports
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/analytics/rules"
 )
 
 // A small cycle: three projects, voters F and M; greedy is official. Greedy
@@ -70,5 +72,29 @@ func TestCompare(t *testing.T) {
 	}
 	if m.Reading[1] == "" || m.Reading[0] == "" {
 		t.Errorf("mes-cost reading = %q", m.Reading)
+	}
+}
+
+func TestSuppressGroups(t *testing.T) {
+	tests := []struct {
+		voters []int
+		hidden []bool
+	}{
+		{[]int{3, 10, 20}, []bool{true, true, false}},   // one small group: the next smallest too
+		{[]int{3, 4, 20}, []bool{true, true, false}},    // two small groups: nothing more
+		{[]int{5, 10, 20}, []bool{false, false, false}}, // none below k
+		{[]int{2}, []bool{true}},
+	}
+	for _, tc := range tests {
+		var gs []rules.GroupFairness
+		for i, v := range tc.voters {
+			gs = append(gs, rules.GroupFairness{Group: fmt.Sprint(i), Voters: v, GPR: 1})
+		}
+		rows := suppressGroups(gs, 5)
+		for i, r := range rows {
+			if r.Suppressed != tc.hidden[i] || (r.Voters == nil) != tc.hidden[i] || (r.GPR == nil) != tc.hidden[i] {
+				t.Errorf("suppressGroups(%v)[%d] = suppressed %v voters %v, want hidden %v", tc.voters, i, r.Suppressed, r.Voters, tc.hidden[i])
+			}
+		}
 	}
 }

@@ -2,9 +2,9 @@ package reports
 
 import (
 	"context"
-	"sort"
 
 	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/analytics"
 	"github.com/pbequity/pbequity/analytics/rules"
 )
 
@@ -228,26 +228,14 @@ func label(p *pbequity.Participant, dim string) string {
 
 // suppressGroups hides every figure of groups with fewer than k voters,
 // and, when exactly one group is hidden, the next smallest too, so that it
-// cannot be recovered from the total.
+// cannot be recovered from the total (analytics.SuppressCells).
 func suppressGroups(gs []rules.GroupFairness, k int) []GroupRow {
-	hide := make([]bool, len(gs))
-	n := 0
+	voters := make([]int64, len(gs))
+	all := make([]int, len(gs))
 	for i, g := range gs {
-		if g.Voters > 0 && g.Voters < k {
-			hide[i] = true
-			n++
-		}
+		voters[i], all[i] = int64(g.Voters), i
 	}
-	if n == 1 && len(gs) > 1 {
-		idx := make([]int, 0, len(gs))
-		for i := range gs {
-			if !hide[i] {
-				idx = append(idx, i)
-			}
-		}
-		sort.Slice(idx, func(a, b int) bool { return gs[idx[a]].Voters < gs[idx[b]].Voters })
-		hide[idx[0]] = true
-	}
+	hide, _ := analytics.SuppressCells(voters, int64(k), all)
 	rows := make([]GroupRow, len(gs))
 	for i, g := range gs {
 		rows[i] = GroupRow{Group: g.Group, Suppressed: hide[i]}
