@@ -132,42 +132,7 @@ func (d *DB) ExportProjects(ctx context.Context, cycleID string) ([]pbequity.Pro
 // ExportParticipants returns every participant of a cycle with all its
 // fields, Extra included, in load order.
 func (d *DB) ExportParticipants(ctx context.Context, cycleID string) ([]pbequity.Participant, error) {
-	rows, err := d.db.QueryContext(ctx, statement("export_participants"), cycleID)
-	if err != nil {
-		return nil, fmt.Errorf("export participants: %w", translate(err))
-	}
-	defer rows.Close()
-	intern := map[string]string{}
-	str := func(s string) string {
-		if v, ok := intern[s]; ok {
-			return v
-		}
-		if len(intern) < 1<<16 {
-			intern[s] = s
-		}
-		return s
-	}
-	var out []pbequity.Participant
-	for rows.Next() {
-		p := pbequity.Participant{CycleID: cycleID}
-		var gender, extra string
-		var age int64
-		if err := rows.Scan(&p.ID, &gender, &age, &p.AgeBand, &p.Area, &p.Channel, &extra); err != nil {
-			return nil, fmt.Errorf("export participants: %w", translate(err))
-		}
-		p.Gender, p.Age, p.AgeBand, p.Area, p.Channel = pbequity.Gender(str(gender)), int(age), str(p.AgeBand), str(p.Area), str(p.Channel)
-		if p.Extra, err = extraMap(extra); err != nil {
-			return nil, fmt.Errorf("export participants: extra of %s: %w", p.ID, err)
-		}
-		for k, v := range p.Extra {
-			p.Extra[k] = str(v)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("export participants: %w", translate(err))
-	}
-	return out, nil
+	return d.participants(ctx, "export_participants", cycleID)
 }
 
 // ExportVotes returns the vote rows of a cycle in load order: ballot by

@@ -143,29 +143,57 @@ func unpackBallots(b *pbequity.Ballots, blob []byte, n int64) error {
 
 // Participants returns the participants of a cycle with their demographics.
 func (d *DB) Participants(ctx context.Context, cycleID string) ([]pbequity.Participant, error) {
-	rows, err := d.db.QueryContext(ctx, statement("participants"), cycleID)
+	return d.participants(ctx, "participants", cycleID)
+}
+
+// participants runs a statement returning the columns of participants.sql,
+// and Extra as a seventh column when the statement has one (the export's),
+// and scans its rows; repeated values (gender, band, area, channel, extras)
+// share one string each.
+func (d *DB) participants(ctx context.Context, name, cycleID string) ([]pbequity.Participant, error) {
+	rows, err := d.db.QueryContext(ctx, statement(name), cycleID)
 	if err != nil {
-		return nil, fmt.Errorf("participants: %w", translate(err))
+		return nil, fmt.Errorf("%s: %w", name, translate(err))
 	}
 	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, translate(err))
+	}
+	withExtra := len(cols) == 7
 	intern := map[string]string{}
 	str := func(s string) string {
 		if v, ok := intern[s]; ok {
 			return v
 		}
-		intern[s] = s
+		if len(intern) < 1<<16 {
+			intern[s] = s
+		}
 		return s
 	}
 	var out []pbequity.Participant
 	for rows.Next() {
 		p := pbequity.Participant{CycleID: cycleID}
-		var gender string
+		var gender, extra string
 		var age int64
-		if err := rows.Scan(&p.ID, &gender, &age, &p.AgeBand, &p.Area, &p.Channel); err != nil {
-			return nil, fmt.Errorf("participants: %w", translate(err))
+		dest := []any{&p.ID, &gender, &age, &p.AgeBand, &p.Area, &p.Channel}
+		if withExtra {
+			dest = append(dest, &extra)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, translate(err))
 		}
 		p.Gender, p.Age, p.AgeBand, p.Area, p.Channel = pbequity.Gender(str(gender)), int(age), str(p.AgeBand), str(p.Area), str(p.Channel)
+		if p.Extra, err = extraMap(extra); err != nil {
+			return nil, fmt.Errorf("%s: extra of %s: %w", name, p.ID, err)
+		}
+		for k, v := range p.Extra {
+			p.Extra[k] = str(v)
+		}
 		out = append(out, p)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, translate(err))
+	}
+	return out, nil
 }
