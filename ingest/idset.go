@@ -1,49 +1,129 @@
 package ingest
 
-import "hash/maphash"
+import (
+	"hash/maphash"
+	"slices"
+)
 
-// idSet remembers the ids of a file and the row each first appeared on. A
-// file may hold millions of ids, so instead of a map keyed by strings it
-// keeps the ids' bytes in one arena and maps a 64-bit hash to their place:
-// hashing and comparing 8 bytes is much cheaper than a string key, and a
-// hash that matches is confirmed against the stored bytes, so distinct ids
-// never collide.
+// idSet remembers the ids of a file and the row each first appeared on, to
+// find duplicates among millions of ids cheaply.
+//
+// Files are often sorted by id (exports of a database, numbered forms):
+// while every id sorts after the one before it — in byte order, or by
+// length and then bytes as numbers do — no id can repeat an earlier one,
+// and add only stores it. At the first id out of order the ids so far are
+// indexed, and from then on every id is looked up. The ids' bytes live in
+// one arena and their entries in an open-addressing table of slots that
+// hold half of the id's hash beside its entry: a new id costs one probe
+// into a flat array, where a map of strings (or of hashes) costs several
+// cache misses. A matching hash is confirmed against the stored bytes, so
+// distinct ids never collide.
 type idSet struct {
 	seed  maphash.Seed
+	hash  func(string) uint64 // nil: maphash with seed (tests force collisions)
 	arena []byte
-	index map[uint64]int32 // hash → first entry of that hash
 	ents  []idEntry
+	slots []uint64 // the hash's top half << 32 | entry index + 1; 0 is empty; len is a power of two
+	// bytewise and numeric tell whether the ids so far rose strictly in
+	// byte order and in (length, bytes) order; indexed, when neither holds.
+	bytewise, numeric, indexed bool
 }
 
 type idEntry struct {
-	off, n int32 // the id's bytes in the arena
+	h      uint64 // set once indexed
+	off, n int32  // the id's bytes in the arena
 	row    int32
-	next   int32 // next entry with the same hash, or -1
 }
 
 // add records id at row; when id was seen before it returns the first row
 // and true.
 func (s *idSet) add(id string, row int) (int, bool) {
-	if s.index == nil {
-		s.seed = maphash.MakeSeed()
-		s.index = make(map[uint64]int32, 1024)
+	if !s.indexed {
+		if len(s.ents) == 0 {
+			s.bytewise, s.numeric = true, true
+		} else {
+			last := s.ents[len(s.ents)-1]
+			prev := string(s.arena[last.off : last.off+last.n])
+			s.bytewise = s.bytewise && id > prev
+			s.numeric = s.numeric && (len(id) > len(prev) || len(id) == len(prev) && id > prev)
+		}
+		if s.bytewise || s.numeric {
+			s.store(id, row, 0)
+			return 0, false
+		}
+		s.index()
 	}
-	h := maphash.String(s.seed, id)
-	first, ok := s.index[h]
-	if ok {
-		for e := first; e >= 0; e = s.ents[e].next {
-			en := s.ents[e]
-			if string(s.arena[en.off:en.off+en.n]) == id {
+	h := s.hashOf(id)
+	mask, tag := uint64(len(s.slots)-1), h&^0xffffffff
+	i := h & mask
+	for {
+		e := s.slots[i]
+		if e == 0 {
+			break
+		}
+		if e&^0xffffffff == tag {
+			en := &s.ents[uint32(e)-1]
+			if en.h == h && string(s.arena[en.off:en.off+en.n]) == id {
 				return int(en.row), true
 			}
 		}
+		i = (i + 1) & mask
 	}
-	next := int32(-1)
-	if ok {
-		next = first
+	s.store(id, row, h)
+	s.slots[i] = tag | uint64(len(s.ents))
+	if 2*len(s.ents) > len(s.slots) {
+		s.resize(2 * len(s.slots))
 	}
-	s.ents = append(s.ents, idEntry{off: int32(len(s.arena)), n: int32(len(id)), row: int32(row), next: next})
-	s.arena = append(s.arena, id...)
-	s.index[h] = int32(len(s.ents) - 1)
 	return 0, false
+}
+
+// store appends an entry. The slices double when full, where append grows
+// a large slice by a quarter: over millions of ids that copies each entry
+// about five times instead of twice.
+func (s *idSet) store(id string, row int, h uint64) {
+	if len(s.ents) == cap(s.ents) {
+		s.ents = slices.Grow(s.ents, len(s.ents)+1024)
+	}
+	if len(s.arena)+len(id) > cap(s.arena) {
+		s.arena = slices.Grow(s.arena, len(s.arena)+len(id)+16<<10)
+	}
+	s.ents = append(s.ents, idEntry{h: h, off: int32(len(s.arena)), n: int32(len(id)), row: int32(row)})
+	s.arena = append(s.arena, id...)
+}
+
+func (s *idSet) hashOf(id string) uint64 {
+	if s.hash != nil {
+		return s.hash(id)
+	}
+	return maphash.String(s.seed, id)
+}
+
+// index hashes the ids stored so far into a table.
+func (s *idSet) index() {
+	s.indexed = true
+	s.seed = maphash.MakeSeed()
+	for k := range s.ents {
+		en := &s.ents[k]
+		en.h = s.hashOf(string(s.arena[en.off : en.off+en.n]))
+	}
+	n := 4096
+	for n < 2*len(s.ents)+2 {
+		n *= 2
+	}
+	s.resize(n)
+}
+
+// resize rebuilds the table with n slots.
+func (s *idSet) resize(n int) {
+	slots := make([]uint64, n)
+	mask := uint64(n - 1)
+	for k := range s.ents {
+		h := s.ents[k].h
+		i := h & mask
+		for slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = h&^0xffffffff | uint64(k+1)
+	}
+	s.slots = slots
 }

@@ -467,7 +467,11 @@ func (d *decoder) participant(row int, cells [][]byte) {
 	p.Gender, good = d.gender(row, fGender, d.cell(cells, fGender))
 	check(good)
 	if v := d.cell(cells, fAge); len(v) > 0 {
-		n, m := parseInt(string(v))
+		n, ascii := asciiUint(v)
+		var m msgID
+		if !ascii {
+			n, m = parseInt(string(v))
+		}
 		if m != 0 || n < 0 || n > 120 {
 			d.fail(row, fAge, v, mBadAge)
 			ok = false
@@ -492,18 +496,36 @@ func (d *decoder) participant(row int, cells [][]byte) {
 		check(good)
 	}
 	if v := d.cell(cells, fChannel); len(v) > 0 {
-		if c, known := channels[normKey(string(v))]; known {
-			p.Channel = c
-		} else {
-			p.Channel, good = d.intern(row, fChannel, v)
-			check(good)
-		}
+		p.Channel, good = d.channel(row, v)
+		check(good)
 	}
 	p.Extra, good = d.extraOf(row, cells)
 	check(good)
 	if ok && !d.failed() {
 		d.batch.Participants = append(d.batch.Participants, p)
 	}
+}
+
+// channel folds a channel as written to its usual name, remembering the
+// spellings met so far (a file uses a handful).
+func (d *decoder) channel(row int, v []byte) (string, bool) {
+	if c, ok := d.chans[string(v)]; ok {
+		return c, true
+	}
+	c, known := channels[normKey(string(v))]
+	if !known {
+		var good bool
+		if c, good = d.intern(row, fChannel, v); !good {
+			return "", false
+		}
+	}
+	if d.chans == nil {
+		d.chans = map[string]string{}
+	}
+	if len(d.chans) < 1<<10 {
+		d.chans[string(v)] = c
+	}
+	return c, true
 }
 
 // channels folds the usual spellings of participation channels; other
