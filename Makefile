@@ -8,6 +8,11 @@ ASSETS  := $(VENDOR)/echarts.min.js $(VENDOR)/Vazirmatn-Regular.woff2 $(VENDOR)/
 # Packages that must never link DuckDB.
 PURE    := ./analytics/... ./reports/... ./server/... ./ingest/...
 TESTFLAGS ?= -timeout 20m
+# Uploads reach DuckDB through its Arrow interface (queries/bulk_arrow.go),
+# which the driver builds only with this tag; without it, builds fall back
+# to a slower single-threaded path (queries/bulk_chunk.go). Every go command
+# run by make, and by the tests it starts, gets the tag.
+export GOFLAGS := $(strip $(GOFLAGS) -tags=duckdb_arrow)
 STATICCHECK := v0.6.1
 
 .PHONY: all run build test check assets bench fuzz load clean
@@ -35,9 +40,11 @@ $(ASSETS): node_modules/.package-lock.json
 	cp node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2 node_modules/vazirmatn/fonts/webfonts/Vazirmatn-Bold.woff2 $(VENDOR)/
 	cp node_modules/vazirmatn/OFL.txt $(VENDOR)/Vazirmatn-OFL.txt
 
-## test: every test, with the browser assets in place
+## test: every test, with the browser assets in place; then the queries
+## package again without the Arrow tag, for its fallback load path
 test: $(ASSETS) check-imports
 	$(GO) test $(TESTFLAGS) ./...
+	GOFLAGS= $(GO) test $(TESTFLAGS) ./queries
 
 ## check: vet, gofmt, staticcheck and the import rule
 check: check-imports

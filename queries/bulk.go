@@ -2,104 +2,84 @@ package queries
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
-
-	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/pbequity/pbequity"
 )
 
-// Bulk loading. The rows of an upload reach DuckDB through a table function,
-// pbequity_bulk(), that an INSERT … SELECT of the writer's transaction reads:
-// its source is a channel of blocks filled by a producer goroutine (the
-// decoder) while DuckDB inserts, so decoding and inserting run side by side
-// and only the blocks in flight are held in memory. A block carries up to
-// blockRows rows of one table, each column as one string of its values joined
-// by the unit separator (0x1F); SQL splits them back with string_split and
-// unnest. Handing DuckDB one string per column and block instead of one value
-// per row and column is what makes this fast: the driver's per-value path
-// (interface boxing, a cgo call and a copy per value) costs more than
-// DuckDB's insert itself.
+// Bulk loading. The rows of an upload reach DuckDB as a stream of blocks
+// that an INSERT … SELECT of the writer's transaction reads: a producer
+// goroutine (the decoder) fills the blocks while DuckDB inserts, so decoding
+// and inserting run side by side and only the blocks in flight are held in
+// memory.
+//
+// Built with the duckdb_arrow tag (the Makefile sets it), a block is an
+// Arrow record batch of one DuckDB row group that DuckDB scans through its
+// Arrow interface: several of DuckDB's threads convert, compress and write
+// batches at once, in order (bulk_arrow.go). Without the tag the blocks go
+// through a table function on one thread (bulk_chunk.go): the same rows,
+// about twice as slow.
+
+// errBulkStopped is what a producer gets when the statement reading its
+// rows has ended early (failed or cancelled).
+var errBulkStopped = errors.New("bulk load stopped")
+
+// colKind is the type a column has in a block; DuckDB casts it to the
+// table's type on insert.
+type colKind uint8
 
 const (
-	// bulkFunction is the name of the table function.
-	bulkFunction = "pbequity_bulk"
-	// sep joins the values of a column in a block. A value that contains it
-	// goes in a block of its own (n = 1), which SQL does not split.
-	sep = 0x1F
-	// blockRows is the number of rows of a full block.
-	blockRows = 2048
-	// inFlight bounds the blocks between the producer and DuckDB.
-	inFlight = 256
+	kText colKind = iota
+	kInt
+	kFloat
+	kBool
 )
 
-// bulkKey is the context key of the source of a pbequity_bulk() call: the
-// table function reads its rows from the context of the statement that
-// calls it, so that a call from any other statement finds nothing.
-type bulkKey struct{}
-
-// bulkTable describes how rows of one table are written as text.
+// bulkTable describes the columns of one table filled from blocks.
 type bulkTable struct {
-	table string
-	cols  []string // columns filled from the block, in order
-	query string   // the INSERT statement; its one parameter is the dataset id
+	table       string
+	cols        []string  // columns filled from the block, in order
+	kinds       []colKind // their kinds in a block
+	query       string    // the INSERT statement; its parameters are the cycle and the dataset id
+	*bulkSchema           // what the implementation needs of the table
 }
 
+// newBulkTable describes table; a column is "name" (text) or "name:int",
+// "name:float", "name:bool".
 func newBulkTable(table string, cols ...string) *bulkTable {
-	t := &bulkTable{table: table, cols: cols}
-	var split, pick []string
-	for i := range cols {
-		split = append(split, fmt.Sprintf("unnest(CASE WHEN n = 1 THEN [c%d] ELSE string_split(c%d, chr(31)) END) AS c%d", i, i, i))
-		pick = append(pick, fmt.Sprintf("NULLIF(c%d, '')", i))
+	t := &bulkTable{table: table}
+	for _, c := range cols {
+		name, kind, _ := strings.Cut(c, ":")
+		k := map[string]colKind{"": kText, "int": kInt, "float": kFloat, "bool": kBool}[kind]
+		t.cols, t.kinds = append(t.cols, name), append(t.kinds, k)
 	}
-	t.query = fmt.Sprintf("INSERT INTO %s (%s, dataset_id) SELECT %s, $1 FROM (SELECT %s FROM %s())",
-		table, strings.Join(cols, ", "), strings.Join(pick, ", "), strings.Join(split, ", "), bulkFunction)
+	t.query = insertQuery(t)
+	t.bulkSchema = newBulkSchema(t)
 	return t
 }
 
 var (
-	bulkProjects = newBulkTable("projects", "cycle_id", "project_id", "title", "description", "cost", "category", "area",
-		"stage", "proposer_gender", "gender_marker", "women_share", "beneficiaries", "selected", "approved", "spent", "status", "extra")
-	bulkBudgetLines = newBulkTable("budget_lines", "cycle_id", "project_id", "line_no", "item", "quantity", "unit", "unit_cost",
-		"amount", "gender_marker")
-	bulkParticipants  = newBulkTable("participants", "cycle_id", "participant_id", "gender", "age", "age_band", "area", "channel", "extra")
-	bulkParticipation = newBulkTable("participation", "cycle_id", "participant_id", "stage", "project_id", "date")
-	bulkVotes         = newBulkTable("votes", "cycle_id", "participant_id", "project_id", "points", "rank")
-	bulkPopulation    = newBulkTable("population", "cycle_id", "area", "gender", "age_band", "count")
+	bulkProjects = newBulkTable("projects", "project_id", "title", "description", "cost:int", "category", "area",
+		"stage", "proposer_gender", "gender_marker:int", "women_share:float", "beneficiaries", "selected:bool", "approved:int",
+		"spent:int", "status", "extra")
+	bulkBudgetLines = newBulkTable("budget_lines", "project_id", "line_no:int", "item", "quantity:float", "unit",
+		"unit_cost:int", "amount:int", "gender_marker:int")
+	bulkParticipants  = newBulkTable("participants", "participant_id", "gender", "age:int", "age_band", "area", "channel", "extra")
+	bulkParticipation = newBulkTable("participation", "participant_id", "stage", "project_id", "date")
+	bulkVotes         = newBulkTable("votes", "participant_id", "project_id", "points:int", "rank:int")
+	bulkPopulation    = newBulkTable("population", "area", "gender", "age_band", "count:int")
 )
 
-// block is up to blockRows rows of one table, a joined string per column.
-type block struct {
-	n    int
-	cols [][]byte
-	mark []int // lengths of cols before the row being added
-	bad  bool  // the row being added holds the separator
-}
-
-func (b *block) reset(ncols int) {
-	b.n, b.bad = 0, false
-	if len(b.cols) != ncols {
-		b.cols, b.mark = make([][]byte, ncols), make([]int, ncols)
-	}
-	for i := range b.cols {
-		b.cols[i] = b.cols[i][:0]
+// inCycle checks that a row belongs to the stream's cycle.
+func (b *block) inCycle(c string) {
+	if c != b.cycle && b.stray == "" {
+		b.stray = c
 	}
 }
-
-func (b *block) str(i int, s string) {
-	if strings.IndexByte(s, sep) >= 0 {
-		b.bad = true
-	}
-	b.cols[i] = append(b.cols[i], s...)
-}
-
-func (b *block) num(i int, n int64) { b.cols[i] = strconv.AppendInt(b.cols[i], n, 10) }
 
 // nonZero writes n, or NULL when it is 0.
 func (b *block) nonZero(i int, n int64) {
@@ -108,16 +88,12 @@ func (b *block) nonZero(i int, n int64) {
 	}
 }
 
-func (b *block) float(i int, f float64) { b.cols[i] = strconv.AppendFloat(b.cols[i], f, 'g', -1, 64) }
-
-func (b *block) boolean(i int, v bool) { b.cols[i] = strconv.AppendBool(b.cols[i], v) }
-
 func (b *block) json(i int, m map[string]string) {
 	if len(m) == 0 {
 		return
 	}
 	j, _ := json.Marshal(m) // a map of strings always marshals; control characters are escaped
-	b.cols[i] = append(b.cols[i], j...)
+	b.str(i, string(j))
 }
 
 func (b *block) marker(i int, m pbequity.Marker) {
@@ -126,102 +102,104 @@ func (b *block) marker(i int, m pbequity.Marker) {
 	}
 }
 
+func (b *block) date(i int, d time.Time) {
+	if !d.IsZero() {
+		b.str(i, d.UTC().Format(time.DateOnly))
+	}
+}
+
 // Encoders of the rows of each table, columns in bulkTable order; an empty
-// value is NULL.
+// value is NULL. The cycle is the statement's parameter: a row only checks
+// that it belongs to it.
 
 func encProject(b *block, p *pbequity.Project) {
-	b.str(0, p.CycleID)
-	b.str(1, p.ID)
-	b.str(2, p.Title)
-	b.str(3, p.Description)
-	b.num(4, p.Cost)
-	b.str(5, p.Category)
-	b.str(6, p.Area)
-	b.str(7, p.Stage)
-	b.str(8, string(p.ProposerGender))
-	b.marker(9, p.GenderMarker)
+	b.inCycle(p.CycleID)
+	b.str(0, p.ID)
+	b.str(1, p.Title)
+	b.str(2, p.Description)
+	b.num(3, p.Cost)
+	b.str(4, p.Category)
+	b.str(5, p.Area)
+	b.str(6, p.Stage)
+	b.str(7, string(p.ProposerGender))
+	b.marker(8, p.GenderMarker)
 	if p.WomenShare >= 0 {
-		b.float(10, p.WomenShare)
+		b.float(9, p.WomenShare)
 	}
-	b.str(11, p.Beneficiaries)
+	b.str(10, p.Beneficiaries)
 	if p.Selected != nil {
-		b.boolean(12, *p.Selected)
+		b.boolean(11, *p.Selected)
 	}
-	b.nonZero(13, p.Approved)
-	b.nonZero(14, p.Spent)
-	b.str(15, p.Status)
-	b.json(16, p.Extra)
+	b.nonZero(12, p.Approved)
+	b.nonZero(13, p.Spent)
+	b.str(14, p.Status)
+	b.json(15, p.Extra)
 }
 
 func encBudgetLine(b *block, l *pbequity.BudgetLine) {
-	b.str(0, l.CycleID)
-	b.str(1, l.ProjectID)
-	b.num(2, int64(l.LineNo))
-	b.str(3, l.Item)
-	b.float(4, l.Quantity)
-	b.str(5, l.Unit)
-	b.num(6, l.UnitCost)
-	b.num(7, l.Amount)
-	b.marker(8, l.GenderMarker)
+	b.inCycle(l.CycleID)
+	b.str(0, l.ProjectID)
+	b.num(1, int64(l.LineNo))
+	b.str(2, l.Item)
+	b.float(3, l.Quantity)
+	b.str(4, l.Unit)
+	b.num(5, l.UnitCost)
+	b.num(6, l.Amount)
+	b.marker(7, l.GenderMarker)
 }
 
 func encParticipant(b *block, p *pbequity.Participant) {
-	b.str(0, p.CycleID)
-	b.str(1, p.ID)
-	b.str(2, string(p.Gender))
+	b.inCycle(p.CycleID)
+	b.str(0, p.ID)
+	b.str(1, string(p.Gender))
 	if p.Age > 0 {
-		b.num(3, int64(p.Age))
+		b.num(2, int64(p.Age))
 	}
-	b.str(4, p.AgeBand)
-	b.str(5, p.Area)
-	b.str(6, p.Channel)
-	b.json(7, p.Extra)
+	b.str(3, p.AgeBand)
+	b.str(4, p.Area)
+	b.str(5, p.Channel)
+	b.json(6, p.Extra)
 }
 
 func encParticipation(b *block, e *pbequity.Participation) {
-	b.str(0, e.CycleID)
-	b.str(1, e.ParticipantID)
-	b.str(2, string(e.Stage))
-	b.str(3, e.ProjectID)
-	if !e.Date.IsZero() {
-		b.cols[4] = e.Date.UTC().AppendFormat(b.cols[4], time.DateOnly)
-	}
+	b.inCycle(e.CycleID)
+	b.str(0, e.ParticipantID)
+	b.str(1, string(e.Stage))
+	b.str(2, e.ProjectID)
+	b.date(3, e.Date)
 }
 
 func encVote(b *block, v *pbequity.Vote) {
-	b.str(0, v.CycleID)
-	b.str(1, v.ParticipantID)
-	b.str(2, v.ProjectID)
-	b.nonZero(3, v.Points)
-	b.nonZero(4, int64(v.Rank))
+	b.inCycle(v.CycleID)
+	b.str(0, v.ParticipantID)
+	b.str(1, v.ProjectID)
+	b.nonZero(2, v.Points)
+	b.nonZero(3, int64(v.Rank))
 }
 
 func encPopulation(b *block, p *pbequity.PopulationCount) {
-	b.str(0, p.CycleID)
-	b.str(1, p.Area)
-	b.str(2, string(p.Gender))
-	b.str(3, p.AgeBand)
-	b.num(4, p.Count)
+	b.inCycle(p.CycleID)
+	b.str(0, p.Area)
+	b.str(1, string(p.Gender))
+	b.str(2, p.AgeBand)
+	b.num(3, p.Count)
 }
-
-// errBulkStopped is what a producer gets when the statement reading its
-// rows has ended early (failed or cancelled).
-var errBulkStopped = errors.New("bulk load stopped")
 
 // bulkStream carries the blocks of one table from a producer to the
-// pbequity_bulk() call of one INSERT statement.
+// INSERT statement that reads them.
 type bulkStream struct {
-	ctx  context.Context
-	t    *bulkTable
-	cur  *block
-	out  chan *block
-	free chan *block
-	stop chan struct{} // closed when the statement ends
-	rows int64
+	ctx   context.Context
+	t     *bulkTable
+	cycle string // of every row
+	cur   *block
+	out   chan *block
+	free  chan *block
+	stop  chan struct{} // closed when the statement ends
+	rows  int64
 }
 
-func newBulkStream(ctx context.Context, t *bulkTable) *bulkStream {
-	s := &bulkStream{ctx: ctx, t: t, out: make(chan *block, inFlight), free: make(chan *block, inFlight+2),
+func newBulkStream(ctx context.Context, t *bulkTable, cycle string) *bulkStream {
+	s := &bulkStream{ctx: ctx, t: t, cycle: cycle, out: make(chan *block, inFlight), free: make(chan *block, inFlight+2),
 		stop: make(chan struct{})}
 	s.cur = s.block()
 	return s
@@ -234,49 +212,19 @@ func (s *bulkStream) block() *block {
 	default:
 		b = &block{}
 	}
-	b.reset(len(s.t.cols))
+	b.reset(s.t)
+	b.cycle, b.stray = s.cycle, ""
 	return b
 }
 
-// add appends one row, encoded by enc, to the stream.
-func add[T any](s *bulkStream, enc func(*block, *T), row *T) error {
-	b := s.cur
-	for i := range b.cols {
-		b.mark[i] = len(b.cols[i])
-		if b.n > 0 {
-			b.cols[i] = append(b.cols[i], sep)
-		}
-	}
-	enc(b, row)
-	if b.bad {
-		// The row holds the separator: it goes alone in a block that SQL
-		// does not split.
-		for i := range b.cols {
-			b.cols[i] = b.cols[i][:b.mark[i]]
-		}
-		b.bad = false
-		if b.n > 0 {
-			if err := s.send(); err != nil {
-				return err
-			}
-		}
-		b = s.cur
-		enc(b, row)
-		b.bad = false
-		b.n = 1
-		s.rows++
-		return s.send()
-	}
-	b.n++
-	s.rows++
-	if b.n == blockRows {
-		return s.send()
-	}
-	return nil
+// strayRow is the error of a row of another cycle than its stream's.
+func (s *bulkStream) strayRow() error {
+	return fmt.Errorf("load %s: a row of cycle %q in a load of cycle %q", s.t.table, s.cur.stray, s.cycle)
 }
 
 // send hands the current block to DuckDB and starts a new one.
 func (s *bulkStream) send() error {
+	s.cur.finish()
 	select {
 	case s.out <- s.cur:
 	case <-s.stop:
@@ -298,108 +246,18 @@ func (s *bulkStream) close() error {
 	return err
 }
 
-// bulkSource is the table function's view of a stream.
-type bulkSource struct{ s *bulkStream }
-
-func (src bulkSource) ColumnInfos() []duckdb.ColumnInfo {
-	text, _ := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
-	n, _ := duckdb.NewTypeInfo(duckdb.TYPE_INTEGER)
-	infos := []duckdb.ColumnInfo{{Name: "n", T: n}}
-	for i := range src.s.t.cols {
-		infos = append(infos, duckdb.ColumnInfo{Name: "c" + strconv.Itoa(i), T: text})
+// recycle gives a block DuckDB is done with back to the producer.
+func (s *bulkStream) recycle(b *block) {
+	select {
+	case s.free <- b:
+	default:
 	}
-	return infos
 }
 
-func (src bulkSource) Cardinality() *duckdb.CardinalityInfo { return nil }
-
-func (src bulkSource) Init() {}
-
-// FillChunk writes one row per block: it waits for one block, then takes
-// those already waiting, up to a few.
-func (src bulkSource) FillChunk(chunk duckdb.DataChunk) error {
-	s := src.s
-	rows := 0
-	for rows < 16 {
-		var b *block
-		var ok bool
-		if rows == 0 {
-			select {
-			case b, ok = <-s.out:
-			case <-s.ctx.Done():
-				return s.ctx.Err()
-			}
-		} else {
-			select {
-			case b, ok = <-s.out:
-			default:
-			}
-		}
-		if b == nil || !ok {
-			break
-		}
-		if err := duckdb.SetChunkValue(chunk, 0, rows, int32(b.n)); err != nil {
-			return err
-		}
-		for i, c := range b.cols {
-			var err error
-			if len(c) == b.n-1 {
-				// Every value is empty: NULL, an empty list, which unnest
-				// pads with NULLs to the length of the others.
-				err = chunk.SetValue(i+1, rows, nil)
-			} else {
-				err = duckdb.SetChunkValue(chunk, i+1, rows, c)
-			}
-			if err != nil {
-				return err
-			}
-		}
-		select {
-		case s.free <- b:
-		default:
-		}
-		rows++
+// insertError is the error of the INSERT statement reading s.
+func (w *Writer) insertError(s *bulkStream, err error) error {
+	if cerr := w.ctx.Err(); cerr != nil {
+		return cerr
 	}
-	return chunk.SetSize(rows)
-}
-
-// bulkFunc is the table function pbequity_bulk(): its rows come from the
-// stream in the context of the statement that calls it.
-var bulkFunc = duckdb.ChunkTableFunction{
-	BindArgumentsContext: func(ctx context.Context, _ map[string]any, _ ...any) (duckdb.ChunkTableSource, error) {
-		s, ok := ctx.Value(bulkKey{}).(*bulkStream)
-		if !ok {
-			return nil, errors.New(bulkFunction + "() is internal to uploads")
-		}
-		return bulkSource{s}, nil
-	},
-}
-
-// insert runs the INSERT statement of stream s until its producer closes
-// it; the producer runs on another goroutine. It closes s.stop when done.
-func (w *Writer) insert(s *bulkStream) error {
-	defer close(s.stop)
-	ctx := context.WithValue(w.ctx, bulkKey{}, s)
-	args := []driver.NamedValue{{Ordinal: 1, Value: w.dataset}}
-	if _, err := w.conn.(driver.ExecerContext).ExecContext(ctx, s.t.query, args); err != nil {
-		if cerr := w.ctx.Err(); cerr != nil {
-			return cerr
-		}
-		return fmt.Errorf("load %s: %w", s.t.table, translate(err))
-	}
-	return nil
-}
-
-// registerBulk registers pbequity_bulk() with the database (again: a
-// registration is idempotent).
-func (d *DB) registerBulk(ctx context.Context) error {
-	c, err := d.db.Conn(ctx)
-	if err != nil {
-		return fmt.Errorf("write: %w", translate(err))
-	}
-	defer c.Close()
-	if err := duckdb.RegisterTableUDF(c, bulkFunction, bulkFunc); err != nil {
-		return fmt.Errorf("write: register %s: %w", bulkFunction, translate(err))
-	}
-	return nil
+	return fmt.Errorf("load %s: %w", s.t.table, translate(err))
 }

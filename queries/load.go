@@ -163,7 +163,7 @@ func (w *Writer) load(l *Load) error {
 			return err
 		}
 	}
-	counts, err := w.stream(produce)
+	counts, err := w.stream(cycleID, produce)
 	if err != nil {
 		return err
 	}
@@ -227,11 +227,11 @@ func uniqueParticipants(ps []pbequity.Participant) error {
 	return nil
 }
 
-// stream writes the rows that produce emits, table by table as they come:
+// stream writes the rows of cycle that produce emits, table by table as they come:
 // produce runs on a goroutine of its own while this one runs one INSERT
 // statement per run of rows of a table. It returns the rows written per
 // table.
-func (w *Writer) stream(produce func(emit func(*Rows) error) error) (map[*bulkTable]int64, error) {
+func (w *Writer) stream(cycle string, produce func(emit func(*Rows) error) error) (map[*bulkTable]int64, error) {
 	starts := make(chan *bulkStream)
 	done := make(chan error, 1)
 	counts := map[*bulkTable]int64{}
@@ -246,7 +246,7 @@ func (w *Writer) stream(produce func(emit func(*Rows) error) error) (map[*bulkTa
 					return nil, err
 				}
 			}
-			cur = newBulkStream(w.ctx, t)
+			cur = newBulkStream(w.ctx, t, cycle)
 			starts <- cur
 			return cur, nil
 		}
