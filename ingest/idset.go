@@ -13,26 +13,35 @@ import (
 // length and then bytes as numbers do — no id can repeat an earlier one,
 // and add only stores it. At the first id out of order the ids so far are
 // indexed, and from then on every id is looked up. The ids' bytes live in
-// one arena and their entries in an open-addressing table of slots that
-// hold half of the id's hash beside its entry: a new id costs one probe
-// into a flat array, where a map of strings (or of hashes) costs several
-// cache misses. A matching hash is confirmed against the stored bytes, so
-// distinct ids never collide.
+// one arena, their ends and rows in a slice beside it, and the index is an
+// open-addressing table of slots that hold half of the id's hash beside its
+// entry: a new id costs one probe into a flat array, where a map of strings
+// (or of hashes) costs several cache misses. A matching hash is confirmed
+// against the stored bytes, so distinct ids never collide.
 type idSet struct {
-	seed  maphash.Seed
-	hash  func(string) uint64 // nil: maphash with seed (tests force collisions)
-	arena []byte
-	ents  []idEntry
-	slots []uint64 // the hash's top half << 32 | entry index + 1; 0 is empty; len is a power of two
+	seed   maphash.Seed
+	hash   func(string) uint64 // nil: maphash with seed (tests force collisions)
+	arena  []byte
+	ents   []idEntry
+	hashes []uint64 // of each entry, once indexed
+	slots  []uint64 // the hash's top half << 32 | entry index + 1; 0 is empty; len is a power of two
 	// bytewise and numeric tell whether the ids so far rose strictly in
 	// byte order and in (length, bytes) order; indexed, when neither holds.
 	bytewise, numeric, indexed bool
 }
 
 type idEntry struct {
-	h      uint64 // set once indexed
-	off, n int32  // the id's bytes in the arena
-	row    int32
+	end int32 // of the id's bytes in the arena; they start at the end of the entry before
+	row int32
+}
+
+// id returns the bytes of entry k.
+func (s *idSet) id(k int) string {
+	start := int32(0)
+	if k > 0 {
+		start = s.ents[k-1].end
+	}
+	return string(s.arena[start:s.ents[k].end])
 }
 
 // add records id at row; when id was seen before it returns the first row
@@ -42,13 +51,12 @@ func (s *idSet) add(id string, row int) (int, bool) {
 		if len(s.ents) == 0 {
 			s.bytewise, s.numeric = true, true
 		} else {
-			last := s.ents[len(s.ents)-1]
-			prev := string(s.arena[last.off : last.off+last.n])
+			prev := s.id(len(s.ents) - 1)
 			s.bytewise = s.bytewise && id > prev
 			s.numeric = s.numeric && (len(id) > len(prev) || len(id) == len(prev) && id > prev)
 		}
 		if s.bytewise || s.numeric {
-			s.store(id, row, 0)
+			s.store(id, row)
 			return 0, false
 		}
 		s.index()
@@ -61,15 +69,13 @@ func (s *idSet) add(id string, row int) (int, bool) {
 		if e == 0 {
 			break
 		}
-		if e&^0xffffffff == tag {
-			en := &s.ents[uint32(e)-1]
-			if en.h == h && string(s.arena[en.off:en.off+en.n]) == id {
-				return int(en.row), true
-			}
+		if k := int(uint32(e)) - 1; e&^0xffffffff == tag && s.hashes[k] == h && s.id(k) == id {
+			return int(s.ents[k].row), true
 		}
 		i = (i + 1) & mask
 	}
-	s.store(id, row, h)
+	s.store(id, row)
+	s.hashes = append(s.hashes, h)
 	s.slots[i] = tag | uint64(len(s.ents))
 	if 2*len(s.ents) > len(s.slots) {
 		s.resize(2 * len(s.slots))
@@ -80,15 +86,15 @@ func (s *idSet) add(id string, row int) (int, bool) {
 // store appends an entry. The slices double when full, where append grows
 // a large slice by a quarter: over millions of ids that copies each entry
 // about five times instead of twice.
-func (s *idSet) store(id string, row int, h uint64) {
+func (s *idSet) store(id string, row int) {
 	if len(s.ents) == cap(s.ents) {
 		s.ents = slices.Grow(s.ents, len(s.ents)+1024)
 	}
 	if len(s.arena)+len(id) > cap(s.arena) {
 		s.arena = slices.Grow(s.arena, len(s.arena)+len(id)+16<<10)
 	}
-	s.ents = append(s.ents, idEntry{h: h, off: int32(len(s.arena)), n: int32(len(id)), row: int32(row)})
 	s.arena = append(s.arena, id...)
+	s.ents = append(s.ents, idEntry{end: int32(len(s.arena)), row: int32(row)})
 }
 
 func (s *idSet) hashOf(id string) uint64 {
@@ -102,9 +108,9 @@ func (s *idSet) hashOf(id string) uint64 {
 func (s *idSet) index() {
 	s.indexed = true
 	s.seed = maphash.MakeSeed()
+	s.hashes = make([]uint64, len(s.ents), 2*len(s.ents)+1024)
 	for k := range s.ents {
-		en := &s.ents[k]
-		en.h = s.hashOf(string(s.arena[en.off : en.off+en.n]))
+		s.hashes[k] = s.hashOf(s.id(k))
 	}
 	n := 4096
 	for n < 2*len(s.ents)+2 {
@@ -117,8 +123,7 @@ func (s *idSet) index() {
 func (s *idSet) resize(n int) {
 	slots := make([]uint64, n)
 	mask := uint64(n - 1)
-	for k := range s.ents {
-		h := s.ents[k].h
+	for k, h := range s.hashes {
 		i := h & mask
 		for slots[i] != 0 {
 			i = (i + 1) & mask

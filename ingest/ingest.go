@@ -274,6 +274,7 @@ type decoder struct {
 
 	batch  *Batch
 	strs   map[string]string // interned values
+	arena  []byte            // bytes of the strings made by str
 	chans  map[string]string // channels as written → as stored
 	seen   idSet             // ids seen, with their row
 	lineNo map[string]int    // budget lines per project

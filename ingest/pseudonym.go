@@ -37,16 +37,16 @@ func personal(id string) (string, bool) {
 			return "", false
 		}
 	}
-	s := string(b[:n])
+	d := b[:n] // made a string only when it is personal: ids are many
 	switch {
-	case n == 11 && strings.HasPrefix(s, "09"):
-		return s, true
-	case n == 12 && strings.HasPrefix(s, "989"):
-		return "0" + s[2:], true
-	case n == 14 && strings.HasPrefix(s, "00989") && !plus:
-		return "0" + s[4:], true
+	case n == 11 && string(d[:2]) == "09":
+		return string(d), true
+	case n == 12 && string(d[:3]) == "989":
+		return "0" + string(d[2:]), true
+	case n == 14 && string(d[:5]) == "00989" && !plus:
+		return "0" + string(d[4:]), true
 	case n == 10 && !plus:
-		return s, true // a national code
+		return string(d), true // a national code
 	}
 	return "", false
 }
@@ -73,12 +73,13 @@ func (d *decoder) personID(row int, b []byte) (string, bool) {
 		d.fail(row, fParticipantID, b, mBadText)
 		return "", false
 	}
-	if len(b) >= 5 {
-		if canon, ok := personal(string(b)); ok {
+	id := d.str(b)
+	if len(id) >= 5 {
+		if canon, ok := personal(id); ok {
 			return pseudonym(canon, d.opt.PseudonymKey), true
 		}
 	}
-	return string(b), true
+	return id, true
 }
 
 // Pseudonym returns the id Decode stores for a participant id: the id

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/pbequity/pbequity"
 )
@@ -61,6 +62,21 @@ func (d *decoder) projectRef(row int, f field, id string) bool {
 		}
 	}
 	return true
+}
+
+// str returns b as a string whose bytes live in an arena shared with the
+// strings made before it (never written again): one allocation per 64 KiB
+// of ids instead of one per id.
+func (d *decoder) str(b []byte) string {
+	if len(b) == 0 || len(b) > 1<<10 {
+		return string(b)
+	}
+	if len(d.arena)+len(b) > cap(d.arena) {
+		d.arena = make([]byte, 0, 64<<10)
+	}
+	start := len(d.arena)
+	d.arena = append(d.arena, b...)
+	return unsafe.String(&d.arena[start], len(b))
 }
 
 // text returns b as a new string after checking its encoding.
