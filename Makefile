@@ -49,6 +49,7 @@ test: $(ASSETS) check-imports
 ## check: vet, gofmt, staticcheck and the import rule
 check: check-imports
 	$(GO) vet ./...
+	GOFLAGS= $(GO) vet ./queries
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK) ./...
 
