@@ -1,6 +1,7 @@
 // Package queries is the only package that talks to DuckDB: it opens the
 // database file, applies the embedded forward-only migrations, bulk-loads
-// rows with DuckDB's Appender, and runs the named analytical statements of
+// uploads (as Arrow batches, bulk.go; the demo through DuckDB's Appender),
+// and runs the named analytical statements of
 // sql/*.sql, each behind a typed Go wrapper. Other packages reach it only
 // through interfaces wired by cmd/pbequity; analytics, reports and server must
 // not import this package or the DuckDB driver.
