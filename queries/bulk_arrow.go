@@ -76,12 +76,13 @@ type block struct {
 }
 
 // column is one column of a block: a validity bitmap and the values of
-// its kind (a NULL takes an empty or zero value).
+// its kind. A NULL takes an empty or zero value, filled in only when a later
+// value (or the end of the block) needs its place: a row costs nothing in
+// the columns it leaves out.
 type column struct {
-	n      int // values so far
-	nulls  int
+	n      int // values set
 	valid  []byte
-	offs   []int32 // text: n+1 offsets into data
+	offs   []int32 // text: offsets into data, one more than the rows filled
 	data   []byte
 	ints   []int64
 	floats []float64
@@ -94,19 +95,36 @@ func (b *block) reset(t *bulkTable) {
 		b.cols = make([]column, len(t.cols))
 	}
 	for i, k := range t.kinds {
+		// New slices, as large as the last block's (a recycled block's) or
+		// small: a batch of a few rows should not take megabytes.
 		c := &b.cols[i]
+		rows := max(len(c.offs), len(c.ints), len(c.floats), 1024)
+		text := max(len(c.data), 16<<10)
 		*c = column{valid: make([]byte, blockRows/8)}
 		switch k {
 		case kText:
-			c.offs = make([]int32, 1, blockRows+1)
-			c.data = make([]byte, 0, 16*blockRows)
+			c.offs = make([]int32, 1, rows+1)
+			c.data = make([]byte, 0, text)
 		case kInt:
-			c.ints = make([]int64, 0, blockRows)
+			c.ints = make([]int64, 0, rows)
 		case kFloat:
-			c.floats = make([]float64, 0, blockRows)
+			c.floats = make([]float64, 0, rows)
 		case kBool:
 			c.bits = make([]byte, blockRows/8)
 		}
+	}
+}
+
+// pad fills the places of the NULLs of column c before row.
+func (c *column) pad(row int) {
+	for len(c.offs) > 0 && len(c.offs) <= row {
+		c.offs = append(c.offs, int32(len(c.data)))
+	}
+	for c.ints != nil && len(c.ints) < row {
+		c.ints = append(c.ints, 0)
+	}
+	for c.floats != nil && len(c.floats) < row {
+		c.floats = append(c.floats, 0)
 	}
 }
 
@@ -115,6 +133,7 @@ func (b *block) finish() {
 	arrs := make([]arrow.Array, len(b.cols))
 	for i := range b.cols {
 		c := &b.cols[i]
+		c.pad(b.n)
 		f := b.t.schema.Field(i)
 		bufs := []*memory.Buffer{memory.NewBufferBytes(c.valid[:(b.n+7)/8])}
 		switch b.t.kinds[i] {
@@ -127,7 +146,7 @@ func (b *block) finish() {
 		case kBool:
 			bufs = append(bufs, memory.NewBufferBytes(c.bits[:(b.n+7)/8]))
 		}
-		data := array.NewData(f.Type, b.n, bufs, nil, c.nulls, 0)
+		data := array.NewData(f.Type, b.n, bufs, nil, b.n-c.n, 0)
 		arrs[i] = array.MakeFromData(data)
 		data.Release()
 	}
@@ -137,7 +156,7 @@ func (b *block) finish() {
 	}
 }
 
-// set marks the value of column c for the row being added.
+// set marks the value of column c for row.
 func (c *column) set(row int) {
 	c.valid[row>>3] |= 1 << (row & 7)
 	c.n++
@@ -146,6 +165,7 @@ func (c *column) set(row int) {
 func (b *block) str(i int, s string) {
 	if s != "" {
 		c := &b.cols[i]
+		c.pad(b.n)
 		c.data = append(c.data, s...)
 		b.size += len(s)
 		c.offs = append(c.offs, int32(len(c.data)))
@@ -155,12 +175,14 @@ func (b *block) str(i int, s string) {
 
 func (b *block) num(i int, n int64) {
 	c := &b.cols[i]
+	c.pad(b.n)
 	c.ints = append(c.ints, n)
 	c.set(b.n)
 }
 
 func (b *block) float(i int, f float64) {
 	c := &b.cols[i]
+	c.pad(b.n)
 	c.floats = append(c.floats, f)
 	c.set(b.n)
 }
@@ -175,24 +197,25 @@ func (b *block) boolean(i int, v bool) {
 
 // undo takes back the values of the row being added.
 func (b *block) undo() {
+	bit := byte(1) << (b.n & 7)
 	for i := range b.cols {
 		c := &b.cols[i]
-		if c.n == b.n {
+		if c.valid[b.n>>3]&bit == 0 {
 			continue
 		}
 		c.n--
-		c.valid[b.n>>3] &^= 1 << (b.n & 7)
+		c.valid[b.n>>3] &^= bit
 		switch {
 		case c.offs != nil:
-			c.offs = c.offs[:len(c.offs)-1]
-			b.size -= len(c.data) - int(c.offs[len(c.offs)-1])
-			c.data = c.data[:c.offs[len(c.offs)-1]]
+			c.offs = c.offs[:b.n+1]
+			b.size -= len(c.data) - int(c.offs[b.n])
+			c.data = c.data[:c.offs[b.n]]
 		case c.ints != nil:
-			c.ints = c.ints[:len(c.ints)-1]
+			c.ints = c.ints[:b.n]
 		case c.floats != nil:
-			c.floats = c.floats[:len(c.floats)-1]
+			c.floats = c.floats[:b.n]
 		case c.bits != nil:
-			c.bits[b.n>>3] &^= 1 << (b.n & 7)
+			c.bits[b.n>>3] &^= bit
 		}
 	}
 }
@@ -205,22 +228,6 @@ func add[T any](s *bulkStream, enc func(*block, *T), row *T) error {
 	if b.stray != "" {
 		b.undo()
 		return s.strayRow()
-	}
-	for i, k := range b.t.kinds {
-		c := &b.cols[i]
-		if c.n > b.n {
-			continue
-		}
-		c.n++
-		c.nulls++
-		switch k {
-		case kText:
-			c.offs = append(c.offs, int32(len(c.data)))
-		case kInt:
-			c.ints = append(c.ints, 0)
-		case kFloat:
-			c.floats = append(c.floats, 0)
-		}
 	}
 	b.n++
 	s.rows++
