@@ -276,6 +276,7 @@ type decoder struct {
 	strs   map[string]string // interned values
 	arena  []byte            // bytes of the strings made by str
 	chans  map[string]string // channels as written → as stored
+	known  map[string]string // project ids voted for, known to exist
 	seen   idSet             // ids seen, with their row
 	lineNo map[string]int    // budget lines per project
 
@@ -317,6 +318,7 @@ func (d *decoder) run(src source, kind string, hint int) (*Batch, error) {
 	}
 	d.prealloc(hint)
 	d.strs = make(map[string]string)
+	d.known = make(map[string]string)
 
 	rowFn := map[string]func(int, [][]byte){
 		KindProjects:      d.project,

@@ -629,10 +629,15 @@ func (d *decoder) vote(row int, cells [][]byte) {
 	if p := d.cell(cells, fProjectID); len(p) == 0 {
 		d.fail(row, fProjectID, nil, mRequired)
 		ok = false
+	} else if known, hit := d.known[string(p)]; hit {
+		v.ProjectID = known // one lookup for the usual vote, of a project known already
 	} else if s, good := d.intern(row, fProjectID, p); !good || !d.projectRef(row, fProjectID, s) {
 		ok = false
 	} else {
 		v.ProjectID = s
+		if (d.opt.KnownProjects == nil || d.refs[s]) && len(d.known) < 1<<16 {
+			d.known[s] = s
+		}
 	}
 	if b := d.cell(cells, fPoints); len(b) > 0 {
 		n, good := d.count(row, fPoints, b)
