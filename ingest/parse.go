@@ -594,7 +594,10 @@ func parseDate(s string) (time.Time, bool) {
 		if err != nil {
 			return time.Time{}, false
 		}
-		return t.UTC(), true
+		if t = t.UTC(); t.Year() < 1800 || t.Year() >= 2300 {
+			return time.Time{}, false // as for a date without a time: 0000-01-01T00:00:00Z is a typo
+		}
+		return t, true
 	}
 	date, clock, _ := strings.Cut(s, " ")
 	var parts [3]int
