@@ -7,33 +7,12 @@ import (
 	"testing"
 
 	"github.com/pbequity/pbequity/ingest/pabulib"
+	"github.com/pbequity/pbequity/internal/shareddata"
 )
-
-// dataDir finds shared/data/pabulib beside the module root by walking up from
-// the package directory, or skips the test.
-func dataDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		for _, c := range []string{filepath.Join(d, "shared", "data", "pabulib"), filepath.Join(d, "..", "shared", "data", "pabulib")} {
-			if st, err := os.Stat(c); err == nil && st.IsDir() {
-				return c
-			}
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	t.Skip("shared Pabulib data (shared/data/pabulib beside the module root) not found; skipping tests on real files")
-	return ""
-}
 
 func load(t testing.TB, name string) (*pabulib.File, *Election) {
 	t.Helper()
-	r, err := os.Open(filepath.Join(dataDir(t), name))
+	r, err := os.Open(filepath.Join(shareddata.PabulibDir(t), name))
 	if err != nil {
 		t.Skipf("%s: %v", name, err)
 	}

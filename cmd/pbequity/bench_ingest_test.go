@@ -14,6 +14,7 @@ import (
 
 	"github.com/pbequity/pbequity"
 	"github.com/pbequity/pbequity/ingest/demo"
+	"github.com/pbequity/pbequity/internal/shareddata"
 	"github.com/pbequity/pbequity/queries"
 )
 
@@ -373,8 +374,7 @@ func duckdbCTAS(ctx context.Context, path string, files []string) (time.Duration
 // Poland_Warszawa_2026.pb, through the real upload path into a fresh
 // database each time.
 func BenchmarkIngestPabulib(b *testing.B) {
-	dir, _ := filepath.Abs("../../../shared/data/pabulib")
-	raw, err := os.ReadFile(filepath.Join(dir, "Poland_Warszawa_2026.pb"))
+	raw, err := os.ReadFile(filepath.Join(shareddata.PabulibDir(b), "Poland_Warszawa_2026.pb"))
 	if err != nil {
 		b.Skipf("shared Pabulib file not found: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/internal/shareddata"
 	"github.com/pbequity/pbequity/queries"
 )
 
@@ -24,7 +25,7 @@ const pabutoolsMES = 7 * time.Second
 // each as a ratio to `pbequity outcome --rule greedy` measured in the same
 // run, and Equal Shares as a speed-up over pabutools.
 func BenchmarkOutcomeProcess(b *testing.B) {
-	dir := sharedPabulibB(b)
+	dir := shareddata.PabulibDir(b)
 	tmp := b.TempDir()
 	bin := filepath.Join(tmp, "pbequity")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -71,12 +72,4 @@ func BenchmarkOutcomeProcess(b *testing.B) {
 		b.ReportMetric(float64(add1.Milliseconds()), "mes-cost-add1-ms")
 		b.ReportMetric(float64(phr.Milliseconds()), "phragmen-ms")
 	}
-}
-
-func sharedPabulibB(b *testing.B) string {
-	dir, _ := filepath.Abs("../../../shared/data/pabulib")
-	if _, err := os.Stat(dir); err != nil {
-		b.Skipf("shared Pabulib files not found at %s", dir)
-	}
-	return dir
 }

@@ -13,25 +13,18 @@ import (
 	"github.com/pbequity/pbequity"
 	"github.com/pbequity/pbequity/analytics/rules"
 	"github.com/pbequity/pbequity/ingest/pabulib"
+	"github.com/pbequity/pbequity/internal/shareddata"
 	"github.com/pbequity/pbequity/queries"
 	"github.com/pbequity/pbequity/reports"
 )
 
 // sharedPabulib returns the shared Pabulib folder beside the project, or
 // skips the test when a fresh clone has none.
-func sharedPabulib(t *testing.T) string {
-	t.Helper()
-	dir, _ := filepath.Abs("../../../shared/data/pabulib")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared Pabulib files not found at %s; these tests run where ../shared is present (CI)", dir)
-	}
-	return dir
-}
 
 // sharedPabulibFiles returns the shared .pb files, or skips like sharedPabulib.
 func sharedPabulibFiles(t *testing.T) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(sharedPabulib(t), "*.pb"))
+	files, _ := filepath.Glob(filepath.Join(shareddata.PabulibDir(t), "*.pb"))
 	if len(files) == 0 {
 		t.Fatal("no .pb files")
 	}

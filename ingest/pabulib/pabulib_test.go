@@ -11,32 +11,11 @@ import (
 	"time"
 
 	"github.com/pbequity/pbequity"
+	"github.com/pbequity/pbequity/internal/shareddata"
 )
 
-// dataDir finds shared/data/pabulib beside the module root by walking up from
-// the package directory, or skips the test.
-func dataDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for d := dir; ; d = filepath.Dir(d) {
-		for _, c := range []string{filepath.Join(d, "shared", "data", "pabulib"), filepath.Join(d, "..", "shared", "data", "pabulib")} {
-			if st, err := os.Stat(c); err == nil && st.IsDir() {
-				return c
-			}
-		}
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	t.Skip("shared Pabulib data (shared/data/pabulib beside the module root) not found; skipping tests on real files")
-	return ""
-}
-
 func sharedFiles(t testing.TB) []string {
-	dir := dataDir(t)
+	dir := shareddata.PabulibDir(t)
 	files, err := filepath.Glob(filepath.Join(dir, "*.pb"))
 	if err != nil || len(files) == 0 {
 		t.Skipf("no .pb files in %s", dir)
@@ -186,7 +165,7 @@ func diffFiles(t *testing.T, f, g *File) {
 
 func decodeShared(t testing.TB, name string) *File {
 	t.Helper()
-	path := filepath.Join(dataDir(t), name)
+	path := filepath.Join(shareddata.PabulibDir(t), name)
 	r, err := os.Open(path)
 	if err != nil {
 		t.Skipf("%s: %v", name, err)
@@ -386,7 +365,7 @@ func TestDecodeSpeed(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	data, err := os.ReadFile(filepath.Join(dataDir(t), "Poland_Warszawa_2026.pb"))
+	data, err := os.ReadFile(filepath.Join(shareddata.PabulibDir(t), "Poland_Warszawa_2026.pb"))
 	if err != nil {
 		t.Skip(err)
 	}
@@ -405,7 +384,7 @@ func TestDecodeSpeed(t *testing.T) {
 }
 
 func BenchmarkDecodeWarszawa2026(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(dataDir(b), "Poland_Warszawa_2026.pb"))
+	data, err := os.ReadFile(filepath.Join(shareddata.PabulibDir(b), "Poland_Warszawa_2026.pb"))
 	if err != nil {
 		b.Skip(err)
 	}
