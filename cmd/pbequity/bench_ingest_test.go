@@ -258,7 +258,7 @@ func BenchmarkIngestVotes(b *testing.B) {
 			var err error
 			path := filepath.Join(dir, fmt.Sprintf("duckdb-%d.duckdb", k))
 			defer removeDB(path)
-			if tb, tv, err = duckdbReadCSV(ctx, path, paths); err != nil {
+			if tb, tv, err = duckdbReadCSV(b, ctx, path, paths); err != nil {
 				b.Fatal(err)
 			}
 			path2 := filepath.Join(dir, fmt.Sprintf("ctas-%d.duckdb", k))
@@ -308,17 +308,13 @@ func removeDB(path string) {
 // uploads do: projects and participants in one transaction, then votes in
 // another, with INSERT … SELECT … FROM read_csv. It returns the time of
 // both and of the votes, timed from an open database as the ingest is.
-func duckdbReadCSV(ctx context.Context, path string, files []string) (all, votes time.Duration, err error) {
+func duckdbReadCSV(tb testing.TB, ctx context.Context, path string, files []string) (all, votes time.Duration, err error) {
 	db, err := queries.Open(ctx, path)
 	if err != nil {
 		return 0, 0, err
 	}
 	defer db.Close()
-	if err := db.Write(ctx, "", func(w *queries.Writer) error {
-		return w.Cycle(pbequity.Cycle{ID: "bench", Name: "bench", Budget: 1_000_000_000, VoteType: pbequity.VoteApproval})
-	}); err != nil {
-		return 0, 0, err
-	}
+	createCycle(tb, db, "bench")
 	const ds = "'ds-readcsv00'"
 	steps := [][]string{{
 		"INSERT INTO projects (cycle_id, project_id, title, cost, category, area, gender_marker, dataset_id) " +
