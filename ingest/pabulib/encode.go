@@ -161,10 +161,7 @@ func (e *encoder) projects(f *File) {
 	if len(cols) == 0 {
 		cols = projectColumns(f.Projects)
 	}
-	areaCol := "district"
-	if slices.Contains(cols, "neighborhood") {
-		areaCol = "neighborhood"
-	}
+	areaCol := areaColumn(cols)
 	benCol := "\x00" // no such column
 	for _, c := range cols {
 		if c == "target" || c == "beneficiaries" {
@@ -247,10 +244,7 @@ func (e *encoder) votes(f *File) {
 	if len(cols) == 0 {
 		cols = voteColumns(vt, parts)
 	}
-	areaCol := "district"
-	if slices.Contains(cols, "neighborhood") {
-		areaCol = "neighborhood"
-	}
+	areaCol := areaColumn(cols)
 	sexCol := "sex"
 	if !slices.Contains(cols, "sex") && slices.Contains(cols, "gender") {
 		sexCol = "gender"
@@ -347,14 +341,30 @@ func projectColumns(ps []pbequity.Project) []string {
 	if has["selected"] {
 		cols = append(cols, "selected")
 	}
+	return withArea(cols, extra, has["area"])
+}
+
+// withArea ends a header with the area columns (a district kept apart
+// from the neighbourhood stored as the area, or the area as the district)
+// and then the extra columns, sorted.
+func withArea(cols []string, extra map[string]bool, hasArea bool) []string {
 	switch {
 	case extra["district"]:
 		cols = append(cols, "neighborhood", "district")
-	case has["area"]:
+	case hasArea:
 		cols = append(cols, "district")
 	}
 	delete(extra, "district")
 	return append(cols, sortedKeys(extra)...)
+}
+
+// areaColumn is the column of a header that holds the area: the
+// neighbourhood when withArea kept a district beside it.
+func areaColumn(cols []string) string {
+	if slices.Contains(cols, "neighborhood") {
+		return "neighborhood"
+	}
+	return "district"
 }
 
 // voteColumns chooses the VOTES header, as projectColumns does for projects.
@@ -379,12 +389,5 @@ func voteColumns(voteType string, ps []pbequity.Participant) []string {
 			cols = append(cols, k)
 		}
 	}
-	switch {
-	case extra["district"]:
-		cols = append(cols, "neighborhood", "district")
-	case has["area"]:
-		cols = append(cols, "district")
-	}
-	delete(extra, "district")
-	return append(cols, sortedKeys(extra)...)
+	return withArea(cols, extra, has["area"])
 }
